@@ -1,0 +1,79 @@
+# mcpauth — see README.md.  `make`, `make test`, `make asan`, `make bench`.
+PREFIX ?= /usr/local
+CC ?= cc
+PKGS = fcgi libcurl libcjson libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wwrite-strings \
+	-Wvla -Wnull-dereference -Wundef
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+OPT ?= -O2 -g
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	$(OPT) $(WARN) -pthread $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS_ALL = -pthread $(EXTRA_LDFLAGS)
+
+B ?= build
+SRCS = $(wildcard src/*.c)
+OBJS = $(SRCS:src/%.c=$(B)/obj/%.o)
+LIBOBJS = $(filter-out $(B)/obj/main.o,$(OBJS))
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+MINT = $(B)/mint
+MINTOBJ = $(B)/obj/mintlib.o
+
+.PHONY: all test unit asan bench clean install deps
+all: $(B)/mcpauth
+
+$(B)/obj/%.o: src/%.c src/*.h | $(B)/obj
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/mcpauth: $(OBJS)
+	$(CC) -o $@ $(OBJS) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(MINTOBJ): tests/lib/mint.c tests/lib/mint.h | $(B)/obj
+	$(CC) $(CFLAGS_ALL) -Itests/lib -c -o $@ $<
+
+$(MINT): tests/tools/mint.c $(MINTOBJ)
+	$(CC) $(CFLAGS_ALL) -Itests/lib -o $@ $< $(MINTOBJ) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIBOBJS) $(MINTOBJ) | $(B)/tests
+	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -Itests/unit -o $@ $< $(LIBOBJS) \
+		$(MINTOBJ) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(B)/bench_verify: tests/bench/bench_verify.c $(LIBOBJS) $(MINTOBJ)
+	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -o $@ $< $(LIBOBJS) $(MINTOBJ) \
+		$(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(B)/obj $(B)/tests:
+	mkdir -p $@
+
+deps:
+	sh scripts/install-deps.sh
+
+# Unit tests are C programs and shell scripts that speak TAP.
+unit: $(B)/mcpauth $(MINT) $(UNIT_BINS)
+	MCPAUTH=$(abspath $(B)/mcpauth) MINT=$(abspath $(MINT)) \
+		prove -f $(UNIT_BINS) tests/unit/*.sh
+
+test: deps
+	$(MAKE) unit
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps
+	$(MAKE) B=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" unit
+
+bench: deps $(B)/bench_verify
+	$(B)/bench_verify
+
+install: $(B)/mcpauth
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mcpauth
+	install -m 755 $(B)/mcpauth $(DESTDIR)$(PREFIX)/bin/mcpauth
+
+clean:
+	rm -rf build

@@ -1,0 +1,381 @@
+/* Public-key signature checks with OpenSSL 3. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/rsa.h>
+
+#include "crypto.h"
+
+struct crypto_key {
+	EVP_PKEY *pkey;
+	enum alg_kty kty;
+	const char *crv;	/* static: "P-256", ..., "Ed25519" */
+	size_t siglen;
+	BIGNUM *order;		/* EC only: the group order n */
+};
+
+static const struct {
+	const char *crv, *group;
+	size_t len;
+} curves[] = {
+	{ "P-256", "prime256v1", 32 },
+	{ "P-384", "secp384r1", 48 },
+	{ "P-521", "secp521r1", 66 },
+};
+
+/* Digests fetched once: an implicit fetch per verify costs microseconds. */
+static EVP_MD *md256, *md384, *md512;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void
+fetch_digests(void)
+{
+	md256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	md384 = EVP_MD_fetch(NULL, "SHA384", NULL);
+	md512 = EVP_MD_fetch(NULL, "SHA512", NULL);
+}
+
+static crypto_key *
+key_new(EVP_PKEY *pkey, enum alg_kty kty, const char *crv, size_t siglen)
+{
+	crypto_key *k;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return NULL;
+	k->pkey = pkey;
+	k->kty = kty;
+	k->crv = crv;
+	k->siglen = siglen;
+	return k;
+}
+
+/* Build a public EVP_PKEY of type name from params. */
+static EVP_PKEY *
+from_params(const char *name, OSSL_PARAM_BLD *bld)
+{
+	EVP_PKEY_CTX *ctx = NULL, *check = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY *pkey = NULL;
+
+	if ((params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
+		goto fail;
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, name, NULL)) == NULL)
+		goto fail;
+	if (EVP_PKEY_fromdata_init(ctx) <= 0 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+		goto fail;
+	if ((check = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL ||
+	    EVP_PKEY_public_check(check) <= 0)
+		goto fail;
+	EVP_PKEY_CTX_free(check);
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	return pkey;
+fail:
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_CTX_free(check);
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	return NULL;
+}
+
+crypto_key *
+crypto_key_rsa(const unsigned char *n, size_t nlen, const unsigned char *e,
+    size_t elen, const char **why)
+{
+	OSSL_PARAM_BLD *bld = NULL;
+	BIGNUM *bn = NULL, *be = NULL;
+	EVP_PKEY *pkey = NULL;
+	crypto_key *k = NULL;
+	int bits;
+
+	if ((bn = BN_bin2bn(n, (int)nlen, NULL)) == NULL ||
+	    (be = BN_bin2bn(e, (int)elen, NULL)) == NULL) {
+		*why = "out of memory";
+		goto done;
+	}
+	bits = BN_num_bits(bn);
+	if (bits < CRYPTO_RSA_MIN_BITS) {
+		*why = "RSA key shorter than 2048 bits";
+		goto done;
+	}
+	if (bits > CRYPTO_RSA_MAX_BITS) {
+		*why = "RSA key longer than 8192 bits";
+		goto done;
+	}
+	if (!BN_is_odd(be) || BN_num_bits(be) < 2 || BN_num_bits(be) > 64) {
+		*why = "RSA exponent is not a reasonable odd number";
+		goto done;
+	}
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) ||
+	    (pkey = from_params("RSA", bld)) == NULL) {
+		*why = "invalid RSA key";
+		goto done;
+	}
+	if ((k = key_new(pkey, ALG_KTY_RSA, NULL,
+	    (size_t)EVP_PKEY_get_size(pkey))) == NULL) {
+		EVP_PKEY_free(pkey);
+		*why = "out of memory";
+	}
+done:
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(bn);
+	BN_free(be);
+	return k;
+}
+
+crypto_key *
+crypto_key_ec(const char *crv, const unsigned char *x, size_t xlen,
+    const unsigned char *y, size_t ylen, const char **why)
+{
+	unsigned char pt[1 + 2 * 66];
+	OSSL_PARAM_BLD *bld = NULL;
+	EC_GROUP *group = NULL;
+	EVP_PKEY *pkey = NULL;
+	crypto_key *k = NULL;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
+		if (strcmp(curves[i].crv, crv) == 0)
+			break;
+	if (i == sizeof(curves) / sizeof(curves[0])) {
+		*why = "unsupported EC curve";
+		return NULL;
+	}
+	len = curves[i].len;
+	if (xlen != len || ylen != len) {
+		*why = "EC coordinate has the wrong length for its curve";
+		return NULL;
+	}
+	pt[0] = 0x04;	/* uncompressed point */
+	memcpy(pt + 1, x, len);
+	memcpy(pt + 1 + len, y, len);
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
+	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+	    curves[i].group, 0) ||
+	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
+	    pt, 1 + 2 * len) ||
+	    (pkey = from_params("EC", bld)) == NULL) {
+		*why = "invalid EC key (point not on the curve?)";
+		goto fail;
+	}
+	if ((group = EC_GROUP_new_by_curve_name(OBJ_sn2nid(curves[i].group)))
+	    == NULL || (k = key_new(pkey, ALG_KTY_EC, curves[i].crv, 2 * len))
+	    == NULL || (k->order = BN_dup(EC_GROUP_get0_order(group))) == NULL) {
+		*why = "out of memory";
+		goto fail;
+	}
+	EC_GROUP_free(group);
+	OSSL_PARAM_BLD_free(bld);
+	return k;
+fail:
+	if (k != NULL)
+		crypto_key_free(k);
+	else
+		EVP_PKEY_free(pkey);
+	EC_GROUP_free(group);
+	OSSL_PARAM_BLD_free(bld);
+	return NULL;
+}
+
+crypto_key *
+crypto_key_ed25519(const unsigned char *x, size_t xlen, const char **why)
+{
+	EVP_PKEY *pkey;
+	crypto_key *k;
+
+	if (xlen != 32) {
+		*why = "Ed25519 key is not 32 bytes";
+		return NULL;
+	}
+	if ((pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, x,
+	    xlen)) == NULL) {
+		*why = "invalid Ed25519 key";
+		return NULL;
+	}
+	if ((k = key_new(pkey, ALG_KTY_OKP, "Ed25519", 64)) == NULL) {
+		EVP_PKEY_free(pkey);
+		*why = "out of memory";
+	}
+	return k;
+}
+
+void
+crypto_key_free(crypto_key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_PKEY_free(k->pkey);
+	BN_free(k->order);
+	free(k);
+}
+
+enum alg_kty
+crypto_key_kty(const crypto_key *k)
+{
+	return k->kty;
+}
+
+const char *
+crypto_key_crv(const crypto_key *k)
+{
+	return k->crv;
+}
+
+size_t
+crypto_key_sig_len(const crypto_key *k)
+{
+	return k->siglen;
+}
+
+/* 1 if 0 < v < order. */
+static int
+in_range(const BIGNUM *v, const BIGNUM *order)
+{
+	return !BN_is_zero(v) && BN_cmp(v, order) < 0;
+}
+
+/*
+ * JWS ECDSA signatures are raw r||s; OpenSSL wants DER.  Refuses r or s
+ * outside [1, n-1].  Returns the DER length, or -1.
+ */
+static int
+ecdsa_to_der(const crypto_key *k, const unsigned char *sig, size_t siglen,
+    unsigned char *der, size_t dermax, const char **why)
+{
+	ECDSA_SIG *es = NULL;
+	BIGNUM *r, *s;
+	unsigned char *p = der;
+	size_t half = siglen / 2;
+	int len = -1;
+
+	r = BN_bin2bn(sig, (int)half, NULL);
+	s = BN_bin2bn(sig + half, (int)half, NULL);
+	if (r == NULL || s == NULL || (es = ECDSA_SIG_new()) == NULL) {
+		*why = "out of memory";
+		goto done;
+	}
+	if (!in_range(r, k->order) || !in_range(s, k->order)) {
+		*why = "ECDSA r or s is zero or not below the group order";
+		goto done;
+	}
+	if (!ECDSA_SIG_set0(es, r, s))
+		goto done;
+	r = s = NULL;	/* owned by es now */
+	if ((size_t)i2d_ECDSA_SIG(es, NULL) > dermax) {
+		*why = "ECDSA signature too large";
+		goto done;
+	}
+	len = i2d_ECDSA_SIG(es, &p);
+done:
+	BN_free(r);
+	BN_free(s);
+	ECDSA_SIG_free(es);
+	return len;
+}
+
+/* Ed25519 group order L, little-endian (RFC 8032 §5.1). */
+static const unsigned char ed25519_l[32] = {
+	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58,
+	0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+};
+
+/* 1 if the little-endian S is below L (a canonical signature). */
+static int
+ed25519_s_ok(const unsigned char *s)
+{
+	int i;
+
+	for (i = 31; i >= 0; i--) {
+		if (s[i] < ed25519_l[i])
+			return 1;
+		if (s[i] > ed25519_l[i])
+			return 0;
+	}
+	return 0;
+}
+
+int
+crypto_verify(const crypto_key *k, enum alg_id alg, const unsigned char *data,
+    size_t len, const unsigned char *sig, size_t siglen, const char **why)
+{
+	unsigned char der[2 * 66 + 16];
+	EVP_MD_CTX *mctx = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	const EVP_MD *md = NULL;
+	int rc = -1, derlen;
+
+	if (alg_kty(alg) != k->kty || (alg_crv(alg) != NULL &&
+	    strcmp(alg_crv(alg), k->crv) != 0)) {
+		*why = "key does not fit the algorithm";
+		return 0;
+	}
+	if (siglen != k->siglen) {
+		*why = siglen == 0 ? "signature is empty" :
+		    "signature has the wrong length for the key";
+		return 0;
+	}
+	if (k->kty == ALG_KTY_EC) {
+		derlen = ecdsa_to_der(k, sig, siglen, der, sizeof(der), why);
+		if (derlen < 0)
+			return 0;
+		sig = der;
+		siglen = (size_t)derlen;
+	} else if (k->kty == ALG_KTY_OKP && !ed25519_s_ok(sig + 32)) {
+		*why = "Ed25519 S is not below the group order";
+		return 0;
+	}
+	pthread_once(&md_once, fetch_digests);
+	switch (alg_hash_bits(alg)) {
+	case 256: md = md256; break;
+	case 384: md = md384; break;
+	case 512: md = md512; break;
+	}
+	if ((alg_hash_bits(alg) != 0 && md == NULL) ||
+	    (mctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestVerifyInit(mctx, &pctx, md, NULL, k->pkey) <= 0) {
+		*why = "signature check could not start";
+		goto done;
+	}
+	if (alg == ALG_PS256 || alg == ALG_PS384 || alg == ALG_PS512) {
+		/* RFC 7518 §3.5: MGF1 with the same hash, salt = hash length. */
+		if (EVP_PKEY_CTX_set_rsa_padding(pctx,
+		    RSA_PKCS1_PSS_PADDING) <= 0 ||
+		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
+		    RSA_PSS_SALTLEN_DIGEST) <= 0) {
+			*why = "signature check could not start";
+			goto done;
+		}
+	}
+	if (EVP_DigestVerify(mctx, sig, siglen, data, len) == 1) {
+		rc = 1;
+	} else {
+		*why = "signature verification failed";
+		rc = 0;
+	}
+done:
+	EVP_MD_CTX_free(mctx);
+	return rc;
+}
+
+int
+crypto_memeq(const void *a, const void *b, size_t n)
+{
+	return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+void
+crypto_cleanse(void *p, size_t n)
+{
+	OPENSSL_cleanse(p, n);
+}

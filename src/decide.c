@@ -1,0 +1,461 @@
+/*
+ * One decision: split, parse and check the header, find the key, verify
+ * the signature, then check the claims and scopes.  Every refusal names
+ * the check that failed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alg.h"
+#include "b64url.h"
+#include "crypto.h"
+#include "decide.h"
+
+#define SEG_MAX B64URL_DECODED_MAX(DECIDE_MAX_TOKEN)
+#define SIG_MAX (CRYPTO_RSA_MAX_BITS / 8 + 2)
+
+/* Header members that would let a token bring its own key. */
+static const char *const key_members[] = { "jwk", "jku", "x5u", "x5c" };
+
+static enum decide_code refuse(struct decision *, enum decide_code,
+    const char *, ...) __attribute__((format(printf, 3, 4)));
+
+static enum decide_code
+refuse(struct decision *d, enum decide_code code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->reason, sizeof(d->reason), fmt, ap);
+	va_end(ap);
+	d->code = code;
+	return code;
+}
+
+/* Decode one segment and parse it as a JSON object; NULL with *why. */
+static cJSON *
+segment_json(const char *seg, size_t len, unsigned char *buf,
+    const char **why)
+{
+	cJSON *v;
+	long n;
+
+	if ((n = b64url_decode(seg, len, buf, SEG_MAX)) < 0) {
+		*why = "not valid base64url";
+		return NULL;
+	}
+	if ((v = json_parse((const char *)buf, (size_t)n, SEG_MAX,
+	    JSON_MAX_DEPTH, why)) == NULL)
+		return NULL;
+	if (!cJSON_IsObject(v)) {
+		*why = "not a JSON object";
+		cJSON_Delete(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* A media type without a leading "application/", any case. */
+static const char *
+media_type(const char *t)
+{
+	return strncasecmp(t, "application/", 12) == 0 ? t + 12 : t;
+}
+
+static enum decide_code
+check_header(const struct decide_input *in, const cJSON *h,
+    struct decision *d, int *alg)
+{
+	const struct config_resource *r = in->resource;
+	const cJSON *crit, *kid;
+	const char *name, *typ;
+	size_t i;
+
+	if ((name = json_string(h, "alg")) == NULL)
+		return refuse(d, DECIDE_INVALID_TOKEN,
+		    "header has no alg string");
+	if (strcasecmp(name, "none") == 0)
+		return refuse(d, DECIDE_INVALID_TOKEN,
+		    "alg \"%.20s\" (unsigned token) is refused", name);
+	if ((*alg = alg_from_name(name)) < 0 ||
+	    (r->algorithms & ALG_BIT(*alg)) == 0)
+		return refuse(d, DECIDE_INVALID_TOKEN,
+		    "algorithm \"%.20s\" is not allowed", name);
+	for (i = 0; i < sizeof(key_members) / sizeof(key_members[0]); i++)
+		if (cJSON_GetObjectItemCaseSensitive(h, key_members[i]) != NULL)
+			return refuse(d, DECIDE_INVALID_TOKEN, "header names "
+			    "a key (%s); keys come only from the issuer's key "
+			    "set", key_members[i]);
+	/* No extension is understood, so any crit is refused (RFC 7515). */
+	if ((crit = cJSON_GetObjectItemCaseSensitive(h, "crit")) != NULL)
+		return refuse(d, DECIDE_INVALID_TOKEN,
+		    "header crit names an unsupported extension");
+	kid = cJSON_GetObjectItemCaseSensitive(h, "kid");
+	if (kid != NULL && !cJSON_IsString(kid))
+		return refuse(d, DECIDE_INVALID_TOKEN, "kid is not a string");
+	if (r->require_typ != NULL) {
+		typ = json_string(h, "typ");
+		if (typ == NULL || strcasecmp(media_type(typ),
+		    media_type(r->require_typ)) != 0)
+			return refuse(d, DECIDE_INVALID_TOKEN, "typ is not %s",
+			    r->require_typ);
+	}
+	return DECIDE_ALLOW;
+}
+
+/* Check a NumericDate claim: absent (*present 0), valid, or refused. */
+static enum decide_code
+date_claim(const cJSON *p, const char *name, long long *out, int *present,
+    struct decision *d)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, name);
+
+	*present = v != NULL;
+	if (v != NULL && json_date(v, out) == -1)
+		return refuse(d, DECIDE_INVALID_TOKEN,
+		    "%s is not a number from 0 to 2^53", name);
+	return DECIDE_ALLOW;
+}
+
+static enum decide_code
+check_time(const struct decide_input *in, const cJSON *p, struct decision *d)
+{
+	long long exp, nbf, iat, lee = in->resource->leeway, now = in->now;
+	int has;
+
+	if (date_claim(p, "exp", &exp, &has, d) != DECIDE_ALLOW)
+		return d->code;
+	if (!has)
+		return refuse(d, DECIDE_INVALID_TOKEN, "token has no exp");
+	if (now >= exp + lee)
+		return refuse(d, DECIDE_INVALID_TOKEN, "token expired at %lld "
+		    "(now %lld, leeway %lld)", exp, now, lee);
+	if (date_claim(p, "nbf", &nbf, &has, d) != DECIDE_ALLOW)
+		return d->code;
+	if (has && nbf > now + lee)
+		return refuse(d, DECIDE_INVALID_TOKEN, "token not valid before "
+		    "%lld (now %lld, leeway %lld)", nbf, now, lee);
+	if (date_claim(p, "iat", &iat, &has, d) != DECIDE_ALLOW)
+		return d->code;
+	if (has && iat > now + lee)
+		return refuse(d, DECIDE_INVALID_TOKEN, "token issued in the "
+		    "future at %lld (now %lld, leeway %lld)", iat, now, lee);
+	d->info.expires_at = exp;
+	return DECIDE_ALLOW;
+}
+
+/* The accepted audience equal to s, or NULL. */
+static const char *
+accepted(const struct config_resource *r, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < r->audience.n; i++)
+		if (strcmp(r->audience.v[i], s) == 0)
+			return r->audience.v[i];
+	return NULL;
+}
+
+static enum decide_code
+check_audience(const struct decide_input *in, const cJSON *p,
+    struct decision *d)
+{
+	const cJSON *aud = cJSON_GetObjectItemCaseSensitive(p, "aud"), *e;
+
+	if (aud == NULL)
+		return refuse(d, DECIDE_INVALID_TOKEN, "token has no aud");
+	if (cJSON_IsString(aud)) {
+		d->info.audience = accepted(in->resource, aud->valuestring);
+	} else if (cJSON_IsArray(aud)) {
+		cJSON_ArrayForEach(e, aud) {
+			if (!cJSON_IsString(e))
+				return refuse(d, DECIDE_INVALID_TOKEN,
+				    "aud holds a value that is not a string");
+			if (d->info.audience == NULL)
+				d->info.audience = accepted(in->resource,
+				    e->valuestring);
+		}
+	} else {
+		return refuse(d, DECIDE_INVALID_TOKEN,
+		    "aud is neither a string nor an array of strings");
+	}
+	if (d->info.audience == NULL)
+		return refuse(d, DECIDE_INVALID_TOKEN, "aud does not contain "
+		    "%s", in->resource->audience.v[0]);
+	return DECIDE_ALLOW;
+}
+
+/* Append word to the space-separated list *s (of *len bytes). */
+static int
+add_word(char **s, size_t *len, const char *w, size_t wlen)
+{
+	char *n;
+
+	if ((n = realloc(*s, *len + wlen + 2)) == NULL)
+		return -1;
+	if (*len > 0)
+		n[(*len)++] = ' ';
+	memcpy(n + *len, w, wlen);
+	*len += wlen;
+	n[*len] = '\0';
+	*s = n;
+	return 0;
+}
+
+/* Append each blank-separated word of str. */
+static int
+add_words(char **s, size_t *len, const char *str)
+{
+	size_t n;
+
+	for (;;) {
+		str += strspn(str, " ");
+		if ((n = strcspn(str, " ")) == 0)
+			return 0;
+		if (add_word(s, len, str, n) == -1)
+			return -1;
+		str += n;
+	}
+}
+
+/* Granted scopes: scope (string), else scp or scopes (array or string). */
+static enum decide_code
+collect_scopes(const cJSON *p, struct decision *d)
+{
+	static const char *const names[] = { "scope", "scp", "scopes" };
+	const cJSON *v = NULL, *e;
+	size_t i, len = 0;
+
+	if ((d->info.scopes = calloc(1, 1)) == NULL)
+		return refuse(d, DECIDE_ERROR, "out of memory");
+	for (i = 0; i < 3 && v == NULL; i++)
+		v = cJSON_GetObjectItemCaseSensitive(p, names[i]);
+	if (v == NULL)
+		return DECIDE_ALLOW;
+	if (cJSON_IsString(v)) {
+		if (add_words(&d->info.scopes, &len, v->valuestring) == -1)
+			return refuse(d, DECIDE_ERROR, "out of memory");
+	} else if (cJSON_IsArray(v) && i > 1) {
+		cJSON_ArrayForEach(e, v) {
+			if (!cJSON_IsString(e) || strchr(e->valuestring, ' '))
+				return refuse(d, DECIDE_INVALID_TOKEN, "%s "
+				    "holds a value that is not a scope",
+				    names[i - 1]);
+			if (add_words(&d->info.scopes, &len, e->valuestring)
+			    == -1)
+				return refuse(d, DECIDE_ERROR, "out of memory");
+		}
+	} else {
+		return refuse(d, DECIDE_INVALID_TOKEN, "%s is not %s",
+		    names[i - 1], i == 1 ? "a string" :
+		    "a string or an array of strings");
+	}
+	return DECIDE_ALLOW;
+}
+
+/* 1 if the space-separated list has the word w (wlen bytes). */
+static int
+has_word(const char *list, const char *w, size_t wlen)
+{
+	size_t n;
+
+	for (;;) {
+		list += strspn(list, " ");
+		if ((n = strcspn(list, " ")) == 0)
+			return 0;
+		if (n == wlen && memcmp(list, w, n) == 0)
+			return 1;
+		list += n;
+	}
+}
+
+static enum decide_code
+check_scopes(const struct decide_input *in, struct decision *d)
+{
+	const struct config_list *l = &in->resource->required_scopes;
+	const char *req = in->required, *w;
+	size_t i, n, len = 0;
+
+	if (req != NULL) {
+		for (w = req;; w += n) {
+			w += strspn(w, " ");
+			if ((n = strcspn(w, " ")) == 0)
+				break;
+			if (!has_word(d->info.scopes, w, n) &&
+			    add_word(&d->missing, &len, w, n) == -1)
+				return refuse(d, DECIDE_ERROR, "out of memory");
+		}
+	} else {
+		for (i = 0; i < l->n; i++)
+			if (!has_word(d->info.scopes, l->v[i],
+			    strlen(l->v[i])) && add_word(&d->missing, &len,
+			    l->v[i], strlen(l->v[i])) == -1)
+				return refuse(d, DECIDE_ERROR, "out of memory");
+	}
+	if (d->missing != NULL)
+		return refuse(d, DECIDE_INSUFFICIENT_SCOPE, "token lacks "
+		    "scope %s", d->missing);
+	return DECIDE_ALLOW;
+}
+
+/* sub, client_id and azp must be strings when present. */
+static enum decide_code
+check_identity(const cJSON *p, struct decision *d)
+{
+	static const char *const names[] = { "sub", "client_id", "azp" };
+	const cJSON *v;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(p, names[i]);
+		if (v != NULL && !cJSON_IsString(v))
+			return refuse(d, DECIDE_INVALID_TOKEN,
+			    "%s is not a string", names[i]);
+	}
+	d->info.subject = json_string(p, "sub");
+	if ((d->info.client_id = json_string(p, "client_id")) == NULL)
+		d->info.client_id = json_string(p, "azp");
+	return DECIDE_ALLOW;
+}
+
+/* Find the key and check the signature over "header.payload". */
+static enum decide_code
+check_signature(const struct decide_input *in, int issuer, const cJSON *h,
+    enum alg_id alg, const char *token, size_t signed_len, const char *sig,
+    size_t siglen, struct decision *d)
+{
+	unsigned char raw[SIG_MAX];
+	const crypto_key *key;
+	enum jwks_miss miss;
+	const char *why;
+	jwks *set;
+	long n;
+	int ok;
+
+	if ((set = keystore_get(in->keys, (size_t)issuer)) == NULL)
+		return refuse(d, DECIDE_ERROR, "no key set could be obtained "
+		    "for issuer %s", in->cfg->issuers[issuer].url);
+	key = jwks_find(set, json_string(h, "kid"), alg, &miss, d->reason,
+	    sizeof(d->reason));
+	if (key == NULL) {
+		if (miss == JWKS_UNKNOWN)
+			d->refresh_issuer = issuer;
+		d->code = DECIDE_INVALID_TOKEN;
+		goto done;
+	}
+	if ((n = b64url_decode(sig, siglen, raw, sizeof(raw))) < 0) {
+		refuse(d, DECIDE_INVALID_TOKEN, siglen > SIG_MAX * 4 / 3 ?
+		    "signature has the wrong length for the key" :
+		    "signature is not valid base64url");
+		goto done;
+	}
+	ok = crypto_verify(key, alg, (const unsigned char *)token, signed_len,
+	    raw, (size_t)n, &why);
+	if (ok != 1)
+		refuse(d, ok == 0 ? DECIDE_INVALID_TOKEN : DECIDE_ERROR, "%s",
+		    why);
+done:
+	jwks_free(set);
+	return d->code;
+}
+
+enum decide_code
+decide(const struct decide_input *in, const char *token, size_t len,
+    struct decision *d)
+{
+	unsigned char buf[SEG_MAX];
+	const char *dot1, *dot2, *why, *iss;
+	cJSON *header = NULL, *payload = NULL;
+	int alg = -1, issuer = -1;
+	size_t dots = 0, i;
+
+	memset(d, 0, sizeof(*d));
+	d->refresh_issuer = -1;
+	if (len > DECIDE_MAX_TOKEN)
+		return refuse(d, DECIDE_INVALID_TOKEN, "token is longer than "
+		    "%d bytes", DECIDE_MAX_TOKEN);
+	for (i = 0; i < len; i++)
+		dots += token[i] == '.';
+	if (dots != 2)
+		return refuse(d, DECIDE_INVALID_TOKEN, "token has %zu "
+		    "segments, a JWS has 3", dots + 1);
+	dot1 = memchr(token, '.', len);
+	dot2 = memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token));
+	if ((header = segment_json(token, (size_t)(dot1 - token), buf, &why))
+	    == NULL) {
+		refuse(d, DECIDE_INVALID_TOKEN, "header: %s", why);
+		goto done;
+	}
+	if (check_header(in, header, d, &alg) != DECIDE_ALLOW)
+		goto done;
+	if ((payload = segment_json(dot1 + 1, (size_t)(dot2 - dot1 - 1), buf,
+	    &why)) == NULL) {
+		refuse(d, DECIDE_INVALID_TOKEN, "payload: %s", why);
+		goto done;
+	}
+	if ((iss = json_string(payload, "iss")) == NULL) {
+		refuse(d, DECIDE_INVALID_TOKEN, "token has no iss string");
+		goto done;
+	}
+	if ((issuer = config_issuer_index(in->cfg, iss)) < 0) {
+		refuse(d, DECIDE_INVALID_TOKEN, "issuer \"%.100s\" is not "
+		    "trusted", iss);
+		goto done;
+	}
+	if (check_signature(in, issuer, header, (enum alg_id)alg, token,
+	    (size_t)(dot2 - token), dot2 + 1, len - (size_t)(dot2 + 1 - token),
+	    d) != DECIDE_ALLOW ||
+	    check_time(in, payload, d) != DECIDE_ALLOW ||
+	    check_audience(in, payload, d) != DECIDE_ALLOW ||
+	    check_identity(payload, d) != DECIDE_ALLOW ||
+	    collect_scopes(payload, d) != DECIDE_ALLOW)
+		goto done;
+	d->info.issuer = in->cfg->issuers[issuer].url;
+	d->info.claims = payload;
+	d->info.payload = dot1 + 1;
+	d->info.payload_len = (size_t)(dot2 - dot1 - 1);
+	payload = NULL;
+	if (check_scopes(in, d) == DECIDE_ALLOW)
+		d->code = DECIDE_ALLOW;
+done:
+	cJSON_Delete(header);
+	cJSON_Delete(payload);
+	if (d->code != DECIDE_ALLOW && d->code != DECIDE_INSUFFICIENT_SCOPE) {
+		/* Only a valid token's identity is kept (403 logs it too). */
+		free(d->info.scopes);
+		cJSON_Delete(d->info.claims);
+		memset(&d->info, 0, sizeof(d->info));
+	}
+	return d->code;
+}
+
+void
+decision_clear(struct decision *d)
+{
+	free(d->missing);
+	free(d->info.scopes);
+	cJSON_Delete(d->info.claims);
+	memset(d, 0, sizeof(*d));
+	d->refresh_issuer = -1;
+}
+
+const char *
+decide_error_name(enum decide_code c)
+{
+	switch (c) {
+	case DECIDE_ALLOW:
+		return "ok";
+	case DECIDE_INVALID_REQUEST:
+		return "invalid_request";
+	case DECIDE_INVALID_TOKEN:
+		return "invalid_token";
+	case DECIDE_INSUFFICIENT_SCOPE:
+		return "insufficient_scope";
+	case DECIDE_ERROR:
+		break;
+	}
+	return "server_error";
+}

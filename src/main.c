@@ -1,0 +1,108 @@
+/* mcpauth: command line dispatch (SPEC §3). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+#ifndef MCPAUTH_VERSION
+#define MCPAUTH_VERSION "0.1.0"
+#endif
+
+#define DEFAULT_CONFIG "/etc/mcpauth/mcpauth.conf"
+
+static void
+usage(FILE *f)
+{
+	fputs(
+"usage: mcpauth [serve] [-c FILE] [--listen ADDR] [--threads N]\n"
+"       mcpauth check-config [-c FILE]\n"
+"       mcpauth verify [-c FILE] [--resource URL] [--scopes \"a b\"] < token\n"
+"       mcpauth discover ISSUER [--type oidc|oauth|auto]\n"
+"       mcpauth --version | --help\n"
+"\n"
+"mcpauth makes an MCP server behind nginx or Apache an OAuth 2.1\n"
+"protected resource: it verifies bearer JWTs against the issuer's keys.\n"
+"\n"
+"commands:\n"
+"  check-config  parse the file, load every key set, print the policy;\n"
+"                exit 0 if usable, 1 otherwise\n"
+"  verify        check one token read from stdin as serve would; print\n"
+"                the caller as JSON; exit 0 allowed, 1 refused, 3 scope\n"
+"                missing, 2 configuration or key failure\n"
+"\n"
+"options:\n"
+"  -c FILE            config file (else $MCPAUTH_CONFIG, else\n"
+"                     " DEFAULT_CONFIG ")\n"
+"  --resource URL     verify: the configured resource to check against\n"
+"                     (needed when the file has several)\n"
+"  --scopes \"a b\"     verify: required scopes, replacing the file's\n"
+"\n"
+"a minimal config file:\n"
+"  issuer https://auth.example.com jwks=/etc/mcpauth/jwks.json\n"
+"  resource https://mcp.example.com/mcp\n"
+"  required_scopes mcp:tools\n"
+"\n"
+"example:\n"
+"  echo \"$TOKEN\" | mcpauth verify -c mcpauth.conf\n", f);
+}
+
+/* The value of option argv[*i], moving past it; NULL (and a message). */
+static const char *
+value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "mcpauth: %s needs a value\n", argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmd_options o = { 0 };
+	const char *cmd = "serve", **slot;
+	int i = 1;
+
+	if (argc > 1 && argv[1][0] != '-')
+		cmd = argv[i++];
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return CMD_OK;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("mcpauth %s\n", MCPAUTH_VERSION);
+			return CMD_OK;
+		}
+		if (strcmp(argv[i], "-c") == 0)
+			slot = &o.config;
+		else if (strcmp(argv[i], "--resource") == 0)
+			slot = &o.resource;
+		else if (strcmp(argv[i], "--scopes") == 0)
+			slot = &o.scopes;
+		else {
+			fprintf(stderr, "mcpauth: unknown option %s (see "
+			    "mcpauth --help)\n", argv[i]);
+			return CMD_FAILURE;
+		}
+		if ((*slot = value(argc, argv, &i)) == NULL)
+			return CMD_FAILURE;
+	}
+	if (o.config == NULL && (o.config = getenv("MCPAUTH_CONFIG")) == NULL)
+		o.config = DEFAULT_CONFIG;
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(&o);
+	if (strcmp(cmd, "check-config") == 0)
+		return cmd_check_config(&o);
+	if (strcmp(cmd, "serve") == 0 || strcmp(cmd, "discover") == 0) {
+		fprintf(stderr, "mcpauth: %s is not available in this version\n",
+		    cmd);
+		return CMD_FAILURE;
+	}
+	fprintf(stderr, "mcpauth: unknown command %s (see mcpauth --help)\n",
+	    cmd);
+	return CMD_FAILURE;
+}
