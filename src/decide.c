@@ -116,7 +116,7 @@ date_claim(const cJSON *p, const char *name, long long *out, int *present,
 	*present = v != NULL;
 	if (v != NULL && json_date(v, out) == -1)
 		return refuse(d, DECIDE_INVALID_TOKEN,
-		    "%s is not a number from 0 to 2^53", name);
+		    "%s is not a number in [0, 2^53)", name);
 	return DECIDE_ALLOW;
 }
 

@@ -135,8 +135,11 @@ json_date(const cJSON *v, long long *out)
 	if (!cJSON_IsNumber(v))
 		return -1;
 	d = v->valuedouble;
-	/* 2^53: past it, doubles stop being exact integers. */
-	if (!(d >= 0 && d <= 9007199254740992.0))
+	/*
+	 * Below 2^53 doubles are exact integers; any text past 2^53 rounds
+	 * to 2^53 or more, so refusing 2^53 refuses every such trick.
+	 */
+	if (!(d >= 0 && d < 9007199254740992.0))
 		return -1;
 	*out = (long long)d;
 	return 0;

@@ -22,7 +22,7 @@ cJSON *json_parse(const char *text, size_t len, size_t maxlen, int maxdepth,
 const char *json_string(const cJSON *obj, const char *name);
 
 /*
- * A JSON number in [0, 2^53] truncated to an integer, for NumericDate.
+ * A JSON number in [0, 2^53) truncated to an integer, for NumericDate.
  * Returns 0 and sets *out, or -1 if v is not such a number.
  */
 int json_date(const cJSON *v, long long *out);

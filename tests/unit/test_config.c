@@ -1,0 +1,225 @@
+/* The config file: every error names its line; the policy prints back. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alg.h"
+#include "config.h"
+#include "tap.h"
+
+#define OK_HEAD "issuer https://as.example jwks=keys.json\n"
+
+/* The error config_parse gives for text, or "parsed". */
+static const char *
+error_of(const char *text)
+{
+	static char err[512];
+	struct config *c = config_parse(text, strlen(text), "/etc/m.conf",
+	    err, sizeof(err));
+
+	if (c != NULL) {
+		config_free(c);
+		return "parsed";
+	}
+	return err;
+}
+
+static const struct {
+	const char *name, *text, *error;
+} errors[] = {
+	{ "unknown directive", OK_HEAD "resource https://m.example\nfoo 1\n",
+	    "/etc/m.conf:3: unknown directive \"foo\"" },
+	{ "missing value", OK_HEAD "resource\n",
+	    "/etc/m.conf:2: resource needs a value" },
+	{ "too many values", OK_HEAD "resource https://m.example\nleeway 1 2\n",
+	    "/etc/m.conf:3: leeway takes 1 value, got 2" },
+	{ "duplicate single-valued directive",
+	    OK_HEAD "resource https://m.example\nleeway 5\n# c\nleeway 6\n",
+	    "/etc/m.conf:5: duplicate leeway (first set on line 3)" },
+	{ "duplicate global directive",
+	    OK_HEAD "insecure_http on\nresource https://m.example\n"
+	    "insecure_http off\n",
+	    "/etc/m.conf:4: duplicate insecure_http (first set on line 2)" },
+	{ "duplicate issuer", OK_HEAD "issuer https://as.example\n",
+	    "/etc/m.conf:2: issuer \"https://as.example\" is already "
+	    "configured on line 1" },
+	{ "duplicate resource",
+	    OK_HEAD "resource https://m.example\nresource https://m.example\n",
+	    "/etc/m.conf:3: resource \"https://m.example\" is already "
+	    "configured on line 2" },
+	{ "leeway not a number", OK_HEAD "resource https://m.example\n"
+	    "leeway 1x\n", "/etc/m.conf:3: leeway expects a whole number "
+	    "from 0 to 3600, got \"1x\"" },
+	{ "leeway out of range", OK_HEAD "resource https://m.example\n"
+	    "leeway 3601\n", "/etc/m.conf:3: leeway expects a whole number "
+	    "from 0 to 3600, got \"3601\"" },
+	{ "negative number", OK_HEAD "decision_cache_max -1\n",
+	    "/etc/m.conf:2: decision_cache_max expects a whole number "
+	    "from 0 to 86400, got \"-1\"" },
+	{ "jwks_min_refresh zero", OK_HEAD "jwks_min_refresh 0\n",
+	    "/etc/m.conf:2: jwks_min_refresh expects a whole number "
+	    "from 1 to 86400, got \"0\"" },
+	{ "on/off", OK_HEAD "claims_header yes\n",
+	    "/etc/m.conf:2: claims_header expects on or off, got \"yes\"" },
+	{ "alg none", OK_HEAD "algorithms RS256 none\n",
+	    "/etc/m.conf:2: algorithm \"none\" is never accepted" },
+	{ "alg NONE", OK_HEAD "algorithms NONE\n",
+	    "/etc/m.conf:2: algorithm \"none\" is never accepted" },
+	{ "HS256", OK_HEAD "algorithms HS256\n", "/etc/m.conf:2: algorithm "
+	    "HS256 needs a shared secret; only public-key algorithms are "
+	    "supported" },
+	{ "unknown alg", OK_HEAD "algorithms rs256\n",
+	    "/etc/m.conf:2: unknown algorithm \"rs256\"" },
+	{ "issuer not a URL", "issuer as.example\n", "/etc/m.conf:1: issuer "
+	    "must be an http:// or https:// URL, got \"as.example\"" },
+	{ "issuer without host", "issuer https:///x\n",
+	    "/etc/m.conf:1: issuer \"https:///x\" has no host" },
+	{ "issuer with query", "issuer https://a.example/?x=1\n",
+	    "/etc/m.conf:1: issuer \"https://a.example/?x=1\" must not have "
+	    "a query or fragment" },
+	{ "bad issuer type", "issuer https://a.example type=saml\n",
+	    "/etc/m.conf:1: issuer type must be oidc, oauth or auto, got "
+	    "\"saml\"" },
+	{ "bad issuer option", "issuer https://a.example keys=x\n",
+	    "/etc/m.conf:1: unknown or repeated issuer option \"keys\" "
+	    "(expected type=, jwks= or metadata=)" },
+	{ "repeated issuer option", "issuer https://a.example jwks=a jwks=b\n",
+	    "/etc/m.conf:1: unknown or repeated issuer option \"jwks\" "
+	    "(expected type=, jwks= or metadata=)" },
+	{ "issuer option without value", "issuer https://a.example jwks=\n",
+	    "/etc/m.conf:1: issuer option \"jwks=\" is not NAME=VALUE" },
+	{ "resource with fragment", OK_HEAD "resource https://m.example/#x\n",
+	    "/etc/m.conf:2: resource \"https://m.example/#x\" must not have a "
+	    "query or fragment" },
+	{ "no issuer", "resource https://m.example\n",
+	    "/etc/m.conf: no issuer configured" },
+	{ "no resource", OK_HEAD, "/etc/m.conf: no resource configured" },
+	{ "plain http discovery", "issuer http://as.example\n"
+	    "resource https://m.example\n", "/etc/m.conf:1: issuer "
+	    "\"http://as.example\" would be discovered over plain http; use "
+	    "https or set insecure_http on" },
+	{ "plain http jwks", "issuer https://as.example "
+	    "jwks=http://as.example/k\nresource https://m.example\n",
+	    "/etc/m.conf:1: issuer \"https://as.example\" has a plain http "
+	    "URL; use https or set insecure_http on" },
+	{ "control character", OK_HEAD "resource https://m.example\x01\n",
+	    "/etc/m.conf:2: control character in line" },
+	{ "resource_documentation not a URL", OK_HEAD
+	    "resource https://m.example\nresource_documentation docs\n",
+	    "/etc/m.conf:3: resource_documentation must be an http:// or "
+	    "https:// URL, got \"docs\"" },
+};
+
+int
+main(void)
+{
+	char err[512], *buf = NULL, *big;
+	struct config *c;
+	size_t i, len = 0;
+	FILE *f;
+
+	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+		is_str(error_of(errors[i].text), errors[i].error,
+		    errors[i].name);
+
+	/* A line longer than the limit. */
+	big = malloc(CONFIG_MAX_LINE + 64);
+	memset(big, 'a', CONFIG_MAX_LINE + 10);
+	memcpy(big, "# ", 2);
+	big[CONFIG_MAX_LINE + 10] = '\0';
+	snprintf(err, sizeof(err), "/etc/m.conf:1: line longer than %d bytes",
+	    CONFIG_MAX_LINE);
+	is_str(error_of(big), err, "line too long");
+	free(big);
+
+	is_str(error_of("issuer https://a.example jwks=k\r\n"
+	    "resource https://m.example  # trailing comment\r\n"), "parsed",
+	    "CRLF and trailing comments");
+
+	/* Defaults before the first resource seed every resource. */
+	{
+		const char *t = "# defaults\nrequired_scopes read\nleeway 5\n"
+		    "issuer https://as.example/t type=oidc jwks=keys.json\n"
+		    "issuer http://local.example metadata=/m.json "
+		    "jwks=/k.json\n"
+		    "insecure_http on\n"
+		    "resource https://m.example/mcp\n"
+		    "  algorithms ES256 RS256\n"
+		    "  require_typ at+jwt\n  resource_name My  MCP server\n"
+		    "resource https://n.example/\n  leeway 7\n"
+		    "  audience a b\n  required_scopes write\n"
+		    "  scopes_supported read write\ncache_dir cache\n";
+		c = config_parse(t, strlen(t), "/etc/m.conf", err,
+		    sizeof(err));
+	}
+	if (!ok(c != NULL, "full config parses"))
+		printf("# %s\n", err);
+	if (c == NULL)
+		return tap_done();
+	is_str(c->resources[0].path, "/mcp", "resource path");
+	is_str(c->resources[1].path, "", "root resource path");
+	ok(c->resources[0].algorithms == (ALG_BIT(ALG_ES256) |
+	    ALG_BIT(ALG_RS256)), "algorithms set");
+	is_str(config_resource(c, "https://n.example/")->url,
+	    "https://n.example/", "resource lookup");
+	ok(config_resource(c, "https://n.example") == NULL,
+	    "resource lookup is exact");
+	is_int(config_issuer_index(c, "http://local.example"), 1,
+	    "issuer lookup");
+	is_int(config_issuer_index(c, "https://as.example/t/"), -1,
+	    "issuer lookup is exact (trailing slash)");
+	f = open_memstream(&buf, &len);
+	config_print(c, f);
+	fclose(f);
+	is_str(buf,
+	    "issuer https://as.example/t type=oidc jwks=/etc/keys.json\n"
+	    "issuer http://local.example type=auto metadata=/m.json "
+	    "jwks=/k.json\n"
+	    "jwks_min_refresh 60\n"
+	    "allow_cors_preflight off\n"
+	    "claims_header on\n"
+	    "decision_cache_max 60\n"
+	    "insecure_http on\n"
+	    "cache_dir /etc/cache\n"
+	    "resource https://m.example/mcp\n"
+	    "    audience https://m.example/mcp\n"
+	    "    required_scopes read\n"
+	    "    algorithms RS256 ES256\n"
+	    "    leeway 5\n"
+	    "    require_typ at+jwt\n"
+	    "    resource_name My MCP server\n"
+	    "resource https://n.example/\n"
+	    "    audience a b\n"
+	    "    scopes_supported read write\n"
+	    "    required_scopes write\n"
+	    "    algorithms RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 "
+	    "ES512 EdDSA\n"
+	    "    leeway 7\n",
+	    "normalised policy, defaults spelled out, paths made absolute");
+	/* What it prints parses back to the same policy. */
+	{
+		char *again = NULL;
+		size_t alen = 0;
+		struct config *c2 = config_parse(buf, len, "/x/p.conf", err,
+		    sizeof(err));
+		ok(c2 != NULL, "printed policy parses");
+		if (c2 != NULL) {
+			f = open_memstream(&again, &alen);
+			config_print(c2, f);
+			fclose(f);
+			is_str(again, buf, "printed policy round-trips");
+			free(again);
+			config_free(c2);
+		}
+	}
+	free(buf);
+	config_free(c);
+
+	is_str(error_of(""), "/etc/m.conf: no issuer configured",
+	    "empty file");
+	c = config_load("/nonexistent/m.conf", err, sizeof(err));
+	ok(c == NULL, "missing file refused");
+	is_str(err, "/nonexistent/m.conf: No such file or directory",
+	    "missing file named");
+	return tap_done();
+}
