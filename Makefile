@@ -29,7 +29,8 @@ MINTOBJ = $(B)/obj/mintlib.o
 all: $(B)/mcpauth
 
 $(B)/obj/%.o: src/%.c src/*.h | $(B)/obj
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(B)/mcpauth: $(OBJS)
 	$(CC) -o $@ $(OBJS) $(LDFLAGS_ALL) $(PKG_LIBS)

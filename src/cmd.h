@@ -15,9 +15,12 @@ struct cmd_options {
 	const char *config;	/* -c, else $MCPAUTH_CONFIG, else default */
 	const char *resource;	/* verify --resource */
 	const char *scopes;	/* verify --scopes; NULL if not given */
+	const char *listen;	/* serve --listen */
+	int threads;		/* serve --threads; 0: one per CPU */
 };
 
 int cmd_verify(const struct cmd_options *o);
 int cmd_check_config(const struct cmd_options *o);
+int cmd_serve(const struct cmd_options *o);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "num.h"
 
 #ifndef MCPAUTH_VERSION
 #define MCPAUTH_VERSION "0.1.0"
@@ -25,6 +26,9 @@ usage(FILE *f)
 "protected resource: it verifies bearer JWTs against the issuer's keys.\n"
 "\n"
 "commands:\n"
+"  serve         (the default) answer FastCGI requests: on fd 0 when it\n"
+"                is a socket (spawn-fcgi, mod_fcgid), on --listen, or\n"
+"                one CGI request when run as a CGI program\n"
 "  check-config  parse the file, load every key set, print the policy;\n"
 "                exit 0 if usable, 1 otherwise\n"
 "  verify        check one token read from stdin as serve would; print\n"
@@ -32,6 +36,8 @@ usage(FILE *f)
 "                missing, 2 configuration or key failure\n"
 "\n"
 "options:\n"
+"  --listen ADDR      serve: host:port or unix:/path to listen on\n"
+"  --threads N        serve: worker threads (default: one per CPU)\n"
 "  -c FILE            config file (else $MCPAUTH_CONFIG, else\n"
 "                     " DEFAULT_CONFIG ")\n"
 "  --resource URL     verify: the configured resource to check against\n"
@@ -62,7 +68,8 @@ int
 main(int argc, char **argv)
 {
 	struct cmd_options o = { 0 };
-	const char *cmd = "serve", **slot;
+	const char *cmd = "serve", **slot, *v;
+	long long n;
 	int i = 1;
 
 	if (argc > 1 && argv[1][0] != '-')
@@ -83,7 +90,18 @@ main(int argc, char **argv)
 			slot = &o.resource;
 		else if (strcmp(argv[i], "--scopes") == 0)
 			slot = &o.scopes;
-		else {
+		else if (strcmp(argv[i], "--listen") == 0)
+			slot = &o.listen;
+		else if (strcmp(argv[i], "--threads") == 0) {
+			if ((v = value(argc, argv, &i)) == NULL ||
+			    num_parse(v, 1, 256, &n) == -1) {
+				fprintf(stderr, "mcpauth: --threads expects a "
+				    "number from 1 to 256\n");
+				return CMD_FAILURE;
+			}
+			o.threads = (int)n;
+			continue;
+		} else {
 			fprintf(stderr, "mcpauth: unknown option %s (see "
 			    "mcpauth --help)\n", argv[i]);
 			return CMD_FAILURE;
@@ -97,7 +115,9 @@ main(int argc, char **argv)
 		return cmd_verify(&o);
 	if (strcmp(cmd, "check-config") == 0)
 		return cmd_check_config(&o);
-	if (strcmp(cmd, "serve") == 0 || strcmp(cmd, "discover") == 0) {
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(&o);
+	if (strcmp(cmd, "discover") == 0) {
 		fprintf(stderr, "mcpauth: %s is not available in this version\n",
 		    cmd);
 		return CMD_FAILURE;

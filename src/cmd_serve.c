@@ -1,0 +1,149 @@
+/*
+ * mcpauth serve: FastCGI on fd 0 or --listen, or one CGI request.
+ * Signals go to one thread (sigwait): SIGHUP swaps in a freshly loaded
+ * state, SIGTERM stops accepting and lets requests in flight finish.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "fcgi.h"
+#include "log.h"
+#include "service.h"
+#include "state.h"
+
+struct server {
+	const char *config;
+	pthread_mutex_t lock;	/* guards current, only to swap or ref it */
+	struct state *current;
+	int fd;
+	sigset_t signals;
+};
+
+static struct state *
+current_state(struct server *s)
+{
+	struct state *st;
+
+	pthread_mutex_lock(&s->lock);
+	st = state_ref(s->current);
+	pthread_mutex_unlock(&s->lock);
+	return st;
+}
+
+static void
+handle(void *arg, const struct request *req, struct buf *out)
+{
+	struct server *s = arg;
+	struct state *st = current_state(s);
+	int refresh;
+
+	service_handle(st, req, (long long)time(NULL), out, &refresh);
+	state_free(st);
+}
+
+static void
+reload(struct server *s)
+{
+	struct state *st, *old;
+	char err[512];
+
+	if ((st = state_load(s->config, err, sizeof(err))) == NULL) {
+		log_msg("reload failed, keeping the running configuration: %s",
+		    err);
+		return;
+	}
+	pthread_mutex_lock(&s->lock);
+	old = s->current;
+	s->current = st;
+	pthread_mutex_unlock(&s->lock);
+	state_free(old);	/* requests in flight still hold it */
+	log_msg("reloaded %s", s->config);
+}
+
+static void *
+signal_main(void *arg)
+{
+	struct server *s = arg;
+	int sig;
+
+	for (;;) {
+		if (sigwait(&s->signals, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			reload(s);
+			continue;
+		}
+		log_msg("signal %d: finishing requests in flight, then exiting",
+		    sig);
+		fcgi_stop(s->fd);
+		return NULL;
+	}
+}
+
+int
+cmd_serve(const struct cmd_options *o)
+{
+	struct server s;
+	pthread_t sigthread;
+	char err[512];
+	long n;
+	int threads = o->threads;
+
+	memset(&s, 0, sizeof(s));
+	s.config = o->config;
+	s.fd = -1;
+	pthread_mutex_init(&s.lock, NULL);
+	if ((s.current = state_load(o->config, err, sizeof(err))) == NULL) {
+		log_msg("%s", err);
+		return CMD_FAILURE;
+	}
+	if (o->listen == NULL && !fcgi_stdin_is_socket()) {
+		if (getenv("GATEWAY_INTERFACE") != NULL) {
+			fcgi_cgi(handle, &s);
+			state_free(s.current);
+			return CMD_OK;
+		}
+		log_msg("nothing to serve: fd 0 is not a socket and no --listen "
+		    "was given (see mcpauth --help)");
+		state_free(s.current);
+		return CMD_FAILURE;
+	}
+	if (o->listen != NULL) {
+		if ((s.fd = fcgi_listen(o->listen, err, sizeof(err))) < 0) {
+			log_msg("%s", err);
+			state_free(s.current);
+			return CMD_FAILURE;
+		}
+	} else {
+		s.fd = 0;
+	}
+	if (threads <= 0 && (n = sysconf(_SC_NPROCESSORS_ONLN)) > 0)
+		threads = (int)n;
+	/* Every thread made from here on leaves these signals to sigwait. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&s.signals);
+	sigaddset(&s.signals, SIGHUP);
+	sigaddset(&s.signals, SIGTERM);
+	sigaddset(&s.signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &s.signals, NULL);
+	if (pthread_create(&sigthread, NULL, signal_main, &s) != 0) {
+		log_msg("cannot start the signal thread");
+		state_free(s.current);
+		return CMD_FAILURE;
+	}
+	log_msg("serving %s with %d threads (config %s)",
+	    o->listen ? o->listen : "fd 0", threads, o->config);
+	if (fcgi_run(s.fd, threads, handle, &s) == -1)
+		log_msg("cannot start worker threads");
+	pthread_join(sigthread, NULL);
+	log_msg("stopped");
+	state_free(s.current);
+	pthread_mutex_destroy(&s.lock);
+	return CMD_OK;
+}

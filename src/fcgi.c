@@ -1,0 +1,146 @@
+/* FastCGI and CGI transport. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "fcgi.h"
+
+#define BACKLOG 1024
+#define MAX_THREADS 256
+
+struct worker {
+	pthread_t tid;
+	int fd;
+	fcgi_handler h;
+	void *arg;
+};
+
+static const char *
+fcgi_param(const struct request *r, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)r->ctx)->envp);
+}
+
+static const char *
+env_param(const struct request *r, const char *name)
+{
+	(void)r;
+	return getenv(name);
+}
+
+int
+fcgi_stdin_is_socket(void)
+{
+	int type;
+	socklen_t len = sizeof(type);
+
+	return getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
+}
+
+int
+fcgi_listen(const char *addr, char *err, size_t errlen)
+{
+	int fd;
+
+	if (strncmp(addr, "unix:", 5) == 0) {
+		addr += 5;
+		if (*addr != '/') {
+			snprintf(err, errlen, "--listen unix: needs an absolute "
+			    "path");
+			return -1;
+		}
+	} else if (strchr(addr, ':') == NULL) {
+		snprintf(err, errlen, "--listen %s: expected host:port or "
+		    "unix:/path", addr);
+		return -1;
+	}
+	if (FCGX_Init() != 0 || (fd = FCGX_OpenSocket(addr, BACKLOG)) < 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", addr,
+		    errno ? strerror(errno) : "bad address");
+		return -1;
+	}
+	return fd;
+}
+
+static void *
+worker_main(void *p)
+{
+	struct worker *w = p;
+	struct request req;
+	const char *role;
+	FCGX_Request rq;
+	struct buf out;
+
+	if (FCGX_InitRequest(&rq, w->fd, 0) != 0)
+		return NULL;
+	req.param = fcgi_param;
+	req.ctx = &rq;
+	for (;;) {
+		if (FCGX_Accept_r(&rq) < 0)
+			break;	/* the socket was shut down: stop */
+		role = FCGX_GetParam("FCGI_ROLE", rq.envp);
+		req.authorizer = role != NULL && strcmp(role, "AUTHORIZER") == 0;
+		buf_init(&out, 2 * 1024 * 1024);
+		w->h(w->arg, &req, &out);
+		if (out.p != NULL)
+			FCGX_PutStr(out.p, (int)out.len, rq.out);
+		buf_free(&out);
+		FCGX_Finish_r(&rq);
+	}
+	FCGX_Free(&rq, 1);
+	return NULL;
+}
+
+int
+fcgi_run(int fd, int nthreads, fcgi_handler h, void *arg)
+{
+	struct worker *w;
+	int i, started = 0;
+
+	if (FCGX_Init() != 0)
+		return -1;
+	if (nthreads < 1)
+		nthreads = 1;
+	if (nthreads > MAX_THREADS)
+		nthreads = MAX_THREADS;
+	if ((w = calloc((size_t)nthreads, sizeof(*w))) == NULL)
+		return -1;
+	for (i = 0; i < nthreads; i++) {
+		w[i] = (struct worker){ 0, fd, h, arg };
+		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0)
+			break;
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(w[i].tid, NULL);
+	free(w);
+	return started > 0 ? 0 : -1;
+}
+
+void
+fcgi_stop(int fd)
+{
+	/* libfcgi wakes only the signalled thread; shutdown wakes all. */
+	FCGX_ShutdownPending();
+	shutdown(fd, SHUT_RDWR);
+}
+
+void
+fcgi_cgi(fcgi_handler h, void *arg)
+{
+	struct request req = { env_param, NULL, 0 };
+	struct buf out;
+
+	buf_init(&out, 2 * 1024 * 1024);
+	h(arg, &req, &out);
+	if (out.p != NULL)
+		fwrite(out.p, 1, out.len, stdout);
+	fflush(stdout);
+	buf_free(&out);
+}

@@ -1,0 +1,89 @@
+#include <string.h>
+
+#include "response.h"
+
+static const char *
+reason_phrase(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 204: return "No Content";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 500: return "Internal Server Error";
+	}
+	return "Unknown";
+}
+
+void
+response_init(struct response *r, int status)
+{
+	r->status = status;
+	buf_init(&r->head, RESPONSE_MAX_HEAD);
+	buf_init(&r->body, RESPONSE_MAX_BODY);
+}
+
+static void
+header(struct response *r, const char *name, const char *value, int encode)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s;
+	char esc[3];
+
+	buf_str(&r->head, name);
+	buf_add(&r->head, ": ", 2);
+	for (s = (const unsigned char *)value; *s != '\0'; s++) {
+		if (*s >= 0x20 && *s < 0x7f && !(encode && *s == '%')) {
+			buf_add(&r->head, s, 1);
+		} else if (encode) {
+			esc[0] = '%';
+			esc[1] = hex[*s >> 4];
+			esc[2] = hex[*s & 15];
+			buf_add(&r->head, esc, 3);
+		}
+	}
+	buf_add(&r->head, "\r\n", 2);
+}
+
+void
+response_header(struct response *r, const char *name, const char *value)
+{
+	header(r, name, value, 0);
+}
+
+void
+response_header_encoded(struct response *r, const char *name,
+    const char *value)
+{
+	header(r, name, value, 1);
+}
+
+void
+response_body(struct response *r, const char *s)
+{
+	buf_str(&r->body, s);
+}
+
+int
+response_render(const struct response *r, struct buf *out)
+{
+	if (r->head.failed || r->body.failed)
+		return -1;
+	buf_printf(out, "Status: %d %s\r\n", r->status,
+	    reason_phrase(r->status));
+	if (r->head.len > 0)
+		buf_add(out, r->head.p, r->head.len);
+	buf_add(out, "\r\n", 2);
+	if (r->body.len > 0)
+		buf_add(out, r->body.p, r->body.len);
+	return out->failed ? -1 : 0;
+}
+
+void
+response_free(struct response *r)
+{
+	buf_free(&r->head);
+	buf_free(&r->body);
+}

@@ -1,0 +1,449 @@
+/* Routing, metadata endpoints and the HTTP form of each decision. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "decide.h"
+#include "log.h"
+#include "metadata.h"
+#include "response.h"
+#include "service.h"
+
+/* Longest request path looked at. */
+#define PATH_MAX_LEN 4096
+
+static const char *
+param(const struct request *req, const char *name)
+{
+	return req->param(req, name);
+}
+
+/* A parameter, with an empty value counting as absent. */
+static const char *
+param_set(const struct request *req, const char *name)
+{
+	const char *v = req->param(req, name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+static void
+cors(struct response *r)
+{
+	response_header(r, "Access-Control-Allow-Origin", "*");
+}
+
+/* {"error": e, "error_description": d} with the JSON content type. */
+static void
+json_error(struct response *r, const char *e, const char *d)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *s;
+
+	cJSON_AddStringToObject(o, "error", e);
+	cJSON_AddStringToObject(o, "error_description", d);
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	response_header(r, "Content-Type", "application/json");
+	response_body(r, s != NULL ? s : "{}");
+	free(s);
+}
+
+/* Metadata is public and cacheable, and readable from any origin. */
+static void
+json_document(struct response *r, const char *doc)
+{
+	response_header(r, "Content-Type", "application/json");
+	response_header(r, "Cache-Control", "public, max-age=3600");
+	cors(r);
+	response_body(r, doc);
+}
+
+static int
+metadata_endpoint(const struct state *st, const struct request *req,
+    const char *path, struct response *r)
+{
+	const char *method = param(req, "REQUEST_METHOD");
+	const struct config_resource *res;
+	char msg[PATH_MAX_LEN + 64];
+	char *doc;
+
+	if (method != NULL && strcmp(method, "OPTIONS") == 0) {
+		response_init(r, 204);
+		cors(r);
+		response_header(r, "Access-Control-Allow-Methods",
+		    "GET, HEAD, OPTIONS");
+		response_header(r, "Access-Control-Allow-Headers",
+		    "Authorization, Content-Type, MCP-Protocol-Version");
+		response_header(r, "Access-Control-Max-Age", "86400");
+		return 204;
+	}
+	if (method != NULL && strcmp(method, "GET") != 0 &&
+	    strcmp(method, "HEAD") != 0) {
+		response_init(r, 405);
+		response_header(r, "Allow", "GET, HEAD, OPTIONS");
+		json_error(r, "method_not_allowed", "metadata is read with GET");
+		return 405;
+	}
+	if (strncmp(path, METADATA_AS_PATH, strlen(METADATA_AS_PATH)) == 0) {
+		if (st->cfg->nissuers == 1 && st->as_metadata[0] != NULL) {
+			response_init(r, 200);
+			json_document(r, st->as_metadata[0]);
+			return 200;
+		}
+		response_init(r, 404);
+		cors(r);
+		json_error(r, "not_found", st->cfg->nissuers == 1 ?
+		    "no authorization server metadata is available" :
+		    "several authorization servers are configured; see the "
+		    "protected resource metadata");
+		return 404;
+	}
+	if ((res = metadata_find(st->cfg, path)) == NULL) {
+		snprintf(msg, sizeof(msg), "no protected resource at %s", path);
+		response_init(r, 404);
+		cors(r);
+		json_error(r, "not_found", msg);
+		return 404;
+	}
+	if ((doc = metadata_json(st->cfg, res)) == NULL) {
+		response_init(r, 500);
+		json_error(r, "server_error", "out of memory");
+		return 500;
+	}
+	response_init(r, 200);
+	json_document(r, doc);
+	free(doc);
+	return 200;
+}
+
+/* Append ", name=\"value\"" with quotes and backslashes escaped and
+ * anything outside printable ASCII dropped (RFC 6750 §3). */
+static void
+auth_param(struct buf *b, const char *name, const char *value, int first)
+{
+	const unsigned char *s;
+
+	buf_str(b, first ? " " : ", ");
+	buf_str(b, name);
+	buf_str(b, "=\"");
+	for (s = (const unsigned char *)value; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_add(b, "\\", 1);
+		if (*s >= 0x20 && *s < 0x7f)
+			buf_add(b, s, 1);
+	}
+	buf_str(b, "\"");
+}
+
+/* The required scopes, space-separated, or "" if none. */
+static void
+required_scopes(const struct config_resource *res, const char *override,
+    struct buf *b)
+{
+	size_t i;
+
+	if (override != NULL) {
+		buf_str(b, override);
+		return;
+	}
+	for (i = 0; i < res->required_scopes.n; i++) {
+		if (i > 0)
+			buf_str(b, " ");
+		buf_str(b, res->required_scopes.v[i]);
+	}
+	if (b->p == NULL)
+		buf_str(b, "");
+}
+
+/*
+ * A 401 or 403 with its challenge.  error NULL: no credentials, so the
+ * challenge carries no error (RFC 6750 §3.1).
+ */
+static void
+challenge(struct response *r, int status, const struct config_resource *res,
+    const char *scopes, const char *error, const char *why)
+{
+	struct buf c, url;
+
+	buf_init(&c, 8192);
+	buf_init(&url, 4096);
+	metadata_url(res, &url);
+	buf_str(&c, "Bearer");
+	if (error != NULL)
+		auth_param(&c, "error", error, 1);
+	if (error == NULL)
+		auth_param(&c, "resource_metadata", url.p, 1);
+	if (*scopes != '\0')
+		auth_param(&c, "scope", scopes, 0);
+	if (error != NULL) {
+		auth_param(&c, "resource_metadata", url.p, 0);
+		auth_param(&c, "error_description", why, 0);
+	}
+	response_init(r, status);
+	response_header(r, "WWW-Authenticate", c.p != NULL ? c.p : "Bearer");
+	json_error(r, error != NULL ? error : "unauthorized", why);
+	buf_free(&c);
+	buf_free(&url);
+}
+
+/* 1 if c may appear in an RFC 6750 b64token. */
+static int
+b64token_char(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || strchr("-._~+/", c) != NULL;
+}
+
+enum cred { CRED_NONE, CRED_BAD, CRED_TOKEN };
+
+/* Find the bearer token in an Authorization value. */
+static enum cred
+bearer(const char *h, const char **tok, size_t *len, const char **why)
+{
+	size_t n, i;
+
+	if (h == NULL || *h == '\0')
+		return CRED_NONE;
+	h += strspn(h, " \t");
+	if (strncasecmp(h, "Bearer", 6) != 0 ||
+	    (h[6] != '\0' && h[6] != ' ' && h[6] != '\t'))
+		return CRED_NONE;	/* another scheme, e.g. Basic */
+	h += 6;
+	h += strspn(h, " \t");
+	n = strcspn(h, " \t");
+	if (n == 0) {
+		*why = "the Bearer credentials hold no token";
+		return CRED_BAD;
+	}
+	if (h[n + strspn(h + n, " \t")] != '\0') {
+		*why = "the Bearer credentials hold more than one token";
+		return CRED_BAD;
+	}
+	/* b64token = 1*( ALPHA / DIGIT / "-._~+/" ) *"=" */
+	for (i = 0; i < n && b64token_char((unsigned char)h[i]); i++)
+		;
+	while (i < n && h[i] == '=')
+		i++;
+	if (i != n) {
+		*why = "the Bearer token has characters outside RFC 6750 "
+		    "b64token";
+		return CRED_BAD;
+	}
+	*tok = h;
+	*len = n;
+	return CRED_TOKEN;
+}
+
+/* The identity of an allowed caller, as headers. */
+static void
+allow(const struct state *st, const struct request *req,
+    const struct decision *d, long long now, struct response *r)
+{
+	const struct authinfo *ai = &d->info;
+	char exp[32], ttl[32], *claims = NULL;
+	long long t = ai->expires_at - now;
+
+	if (t > st->cfg->decision_cache_max)
+		t = st->cfg->decision_cache_max;
+	if (t < 0)
+		t = 0;
+	snprintf(exp, sizeof(exp), "%lld", ai->expires_at);
+	snprintf(ttl, sizeof(ttl), "%lld", t);
+	if (st->cfg->claims_header && (claims = malloc(ai->payload_len + 1))
+	    != NULL) {
+		memcpy(claims, ai->payload, ai->payload_len);
+		claims[ai->payload_len] = '\0';
+	}
+	response_init(r, 200);
+	if (req->authorizer) {
+		response_header_encoded(r, "Variable-REMOTE_USER",
+		    ai->subject ? ai->subject : "");
+		response_header_encoded(r, "Variable-AUTH_SUBJECT",
+		    ai->subject ? ai->subject : "");
+		response_header_encoded(r, "Variable-AUTH_CLIENT_ID",
+		    ai->client_id ? ai->client_id : "");
+		response_header_encoded(r, "Variable-AUTH_SCOPES", ai->scopes);
+		response_header_encoded(r, "Variable-AUTH_ISSUER", ai->issuer);
+		response_header_encoded(r, "Variable-AUTH_AUDIENCE",
+		    ai->audience);
+		response_header(r, "Variable-AUTH_EXPIRES_AT", exp);
+		if (claims != NULL)
+			response_header(r, "Variable-AUTH_CLAIMS", claims);
+	} else {
+		response_header_encoded(r, "X-Auth-Subject",
+		    ai->subject ? ai->subject : "");
+		response_header_encoded(r, "X-Auth-Client-Id",
+		    ai->client_id ? ai->client_id : "");
+		response_header_encoded(r, "X-Auth-Scopes", ai->scopes);
+		response_header_encoded(r, "X-Auth-Issuer", ai->issuer);
+		response_header_encoded(r, "X-Auth-Audience", ai->audience);
+		response_header(r, "X-Auth-Expires-At", exp);
+		if (claims != NULL)
+			response_header(r, "X-Auth-Claims", claims);
+		response_header(r, "X-Accel-Expires", ttl);
+	}
+	free(claims);
+}
+
+static void
+log_decision(int status, const char *error, const char *reason,
+    const struct config_resource *res, const struct decision *d,
+    const struct timespec *t0)
+{
+	char why[320], sub[160], cid[160];
+	struct timespec t1;
+	long us;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = (t1.tv_sec - t0->tv_sec) * 1000000L +
+	    (t1.tv_nsec - t0->tv_nsec) / 1000;
+	log_msg("decision status=%d error=%s reason=%s resource=%s sub=%s "
+	    "client_id=%s iss=%s us=%ld", status, error ? error : "-",
+	    log_quote(reason, why, sizeof(why)), res ? res->url : "-",
+	    log_quote(d ? d->info.subject : NULL, sub, sizeof(sub)),
+	    log_quote(d ? d->info.client_id : NULL, cid, sizeof(cid)),
+	    d && d->info.issuer ? d->info.issuer : "-", us);
+}
+
+static int
+decision_endpoint(const struct state *st, const struct request *req,
+    long long now, struct response *r, int *refresh)
+{
+	const struct config_resource *res = NULL;
+	const char *name, *scopes_override, *tok = NULL, *why = NULL, *m;
+	struct decide_input in;
+	struct decision d = { 0 };
+	struct timespec t0;
+	struct buf scopes;
+	size_t len = 0;
+	int status;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	buf_init(&scopes, 8192);
+	d.refresh_issuer = -1;
+	/* Policy comes only from trusted parameters, never HTTP_* ones. */
+	if ((name = param_set(req, "MCPAUTH_RESOURCE")) != NULL)
+		res = config_resource(st->cfg, name);
+	else if (st->cfg->nresources == 1)
+		res = &st->cfg->resources[0];
+	if (res == NULL) {
+		why = name != NULL ? "MCPAUTH_RESOURCE names no configured "
+		    "resource" : "several resources are configured and "
+		    "MCPAUTH_RESOURCE is not set";
+		response_init(r, 500);
+		json_error(r, "server_error", why);
+		log_decision(500, "server_error", why, NULL, NULL, &t0);
+		status = 500;
+		goto done;
+	}
+	scopes_override = param_set(req, "MCPAUTH_REQUIRED_SCOPES");
+	required_scopes(res, scopes_override, &scopes);
+	m = param(req, "REQUEST_METHOD");
+	if (st->cfg->allow_cors_preflight && m != NULL &&
+	    strcmp(m, "OPTIONS") == 0 &&
+	    param_set(req, "HTTP_ACCESS_CONTROL_REQUEST_METHOD") != NULL) {
+		response_init(r, 200);
+		response_header(r, "X-Accel-Expires", "0");
+		log_decision(200, NULL, "CORS preflight", res, NULL, &t0);
+		status = 200;
+		goto done;
+	}
+	switch (bearer(param(req, "HTTP_AUTHORIZATION"), &tok, &len, &why)) {
+	case CRED_NONE:
+		why = "no bearer token";
+		challenge(r, 401, res, scopes.p, NULL, why);
+		log_decision(401, "unauthorized", why, res, NULL, &t0);
+		status = 401;
+		goto done;
+	case CRED_BAD:
+		challenge(r, 401, res, scopes.p, "invalid_request", why);
+		log_decision(401, "invalid_request", why, res, NULL, &t0);
+		status = 401;
+		goto done;
+	case CRED_TOKEN:
+		break;
+	}
+	in = (struct decide_input){ st->cfg, res, st->keys, scopes_override,
+	    now };
+	switch (decide(&in, tok, len, &d)) {
+	case DECIDE_ALLOW:
+		allow(st, req, &d, now, r);
+		status = 200;
+		break;
+	case DECIDE_INSUFFICIENT_SCOPE:
+		challenge(r, 403, res, scopes.p, "insufficient_scope",
+		    d.reason);
+		status = 403;
+		break;
+	case DECIDE_ERROR:
+		response_init(r, 500);
+		json_error(r, "server_error", d.reason);
+		status = 500;
+		break;
+	default:
+		challenge(r, 401, res, scopes.p, decide_error_name(d.code),
+		    d.reason);
+		status = 401;
+		break;
+	}
+	*refresh = d.refresh_issuer;
+	log_decision(status, status == 200 ? NULL : decide_error_name(d.code),
+	    status == 200 ? "allowed" : d.reason, res, &d, &t0);
+done:
+	/* Refusals must never be cached by the web server. */
+	if (status != 200)
+		response_header(r, "X-Accel-Expires", "0");
+	decision_clear(&d);
+	buf_free(&scopes);
+	return status;
+}
+
+/* The request's own path: DOCUMENT_URI, else SCRIPT_NAME + PATH_INFO. */
+static void
+request_path(const struct request *req, char *out, size_t outlen)
+{
+	const char *doc = param_set(req, "DOCUMENT_URI"), *pi, *sn;
+
+	if (doc != NULL) {
+		snprintf(out, outlen, "%s", doc);
+		return;
+	}
+	sn = param(req, "SCRIPT_NAME");
+	pi = param(req, "PATH_INFO");
+	snprintf(out, outlen, "%s%s", sn ? sn : "", pi ? pi : "");
+}
+
+int
+service_handle(const struct state *st, const struct request *req,
+    long long now, struct buf *out, int *refresh)
+{
+	char path[PATH_MAX_LEN];
+	struct response r = { 0 };
+	int status;
+
+	*refresh = -1;
+	request_path(req, path, sizeof(path));
+	if (!req->authorizer && (strncmp(path, METADATA_PREFIX,
+	    strlen(METADATA_PREFIX)) == 0 || strncmp(path, METADATA_AS_PATH,
+	    strlen(METADATA_AS_PATH)) == 0))
+		status = metadata_endpoint(st, req, path, &r);
+	else
+		status = decision_endpoint(st, req, now, &r, refresh);
+	if (response_render(&r, out) == -1) {
+		/* Only our own limits can fail here; never answer 2xx. */
+		response_free(&r);
+		buf_free(out);
+		buf_init(out, RESPONSE_MAX_HEAD);
+		response_init(&r, 500);
+		json_error(&r, "server_error", "response too large");
+		response_header(&r, "X-Accel-Expires", "0");
+		log_msg("response too large; answered 500");
+		status = 500;
+		response_render(&r, out);
+	}
+	response_free(&r);
+	return status;
+}
