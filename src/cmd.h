@@ -17,10 +17,14 @@ struct cmd_options {
 	const char *scopes;	/* verify --scopes; NULL if not given */
 	const char *listen;	/* serve --listen */
 	int threads;		/* serve --threads; 0: one per CPU */
+	const char *arg;	/* discover: the issuer URL */
+	const char *type;	/* discover --type */
+	int insecure_http;	/* discover --insecure-http */
 };
 
 int cmd_verify(const struct cmd_options *o);
 int cmd_check_config(const struct cmd_options *o);
 int cmd_serve(const struct cmd_options *o);
+int cmd_discover(const struct cmd_options *o);
 
 #endif

@@ -1,38 +1,36 @@
-/* mcpauth check-config: parse, load every key set, print the policy. */
+/* mcpauth check-config: parse, obtain every key set, print the policy. */
 #include <stdio.h>
+#include <time.h>
 
 #include "cmd.h"
-#include "config.h"
-#include "keys.h"
+#include "state.h"
 
 int
 cmd_check_config(const struct cmd_options *o)
 {
-	struct keystore *store = NULL;
-	struct config *cfg;
-	char err[512];
+	struct state *st;
+	char err[1024];
 	size_t i;
 	jwks *set;
-	int rc = CMD_REFUSED;
+	int rc = CMD_OK;
 
-	if ((cfg = config_load(o->config, err, sizeof(err))) == NULL) {
+	if ((st = state_load(o->config, (long long)time(NULL), err,
+	    sizeof(err))) == NULL) {
 		fprintf(stderr, "mcpauth: %s\n", err);
 		return CMD_REFUSED;
 	}
-	if ((store = keys_load_all(cfg, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "mcpauth: %s\n", err);
-		goto done;
-	}
-	config_print(cfg, stdout);
-	for (i = 0; i < cfg->nissuers; i++) {
-		set = keystore_get(store, i);
+	config_print(st->cfg, stdout);
+	for (i = 0; i < st->cfg->nissuers; i++) {
+		if ((set = keystore_get(st->keys, i)) == NULL) {
+			printf("# issuer %s: no key set could be obtained\n",
+			    st->cfg->issuers[i].url);
+			rc = CMD_REFUSED;
+			continue;
+		}
 		printf("# issuer %s: %zu keys usable, %zu skipped\n",
-		    cfg->issuers[i].url, jwks_count(set), jwks_skipped(set));
+		    st->cfg->issuers[i].url, jwks_count(set), jwks_skipped(set));
 		jwks_free(set);
 	}
-	rc = CMD_OK;
-done:
-	keystore_free(store);
-	config_free(cfg);
+	state_free(st);
 	return rc;
 }

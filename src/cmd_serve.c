@@ -4,6 +4,7 @@
  * state, SIGTERM stops accepting and lets requests in flight finish.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ struct server {
 	struct state *current;
 	int fd;
 	sigset_t signals;
+	atomic_int stopping;
 };
 
 static struct state *
@@ -44,6 +46,8 @@ handle(void *arg, const struct request *req, struct buf *out)
 	int refresh;
 
 	service_handle(st, req, (long long)time(NULL), out, &refresh);
+	if (refresh >= 0)	/* the refresher fetches; we never wait */
+		refresh_want(st->refresh, (size_t)refresh);
 	state_free(st);
 }
 
@@ -51,9 +55,10 @@ static void
 reload(struct server *s)
 {
 	struct state *st, *old;
-	char err[512];
+	char err[1024];
 
-	if ((st = state_load(s->config, err, sizeof(err))) == NULL) {
+	if ((st = state_load(s->config, (long long)time(NULL), err,
+	    sizeof(err))) == NULL) {
 		log_msg("reload failed, keeping the running configuration: %s",
 		    err);
 		return;
@@ -64,6 +69,22 @@ reload(struct server *s)
 	pthread_mutex_unlock(&s->lock);
 	state_free(old);	/* requests in flight still hold it */
 	log_msg("reloaded %s", s->config);
+}
+
+/* Fetch what is due, once a second, on whatever state is current. */
+static void *
+refresher_main(void *arg)
+{
+	struct server *s = arg;
+	struct state *st;
+
+	while (!atomic_load(&s->stopping)) {
+		st = current_state(s);
+		refresh_tick(st->refresh, (long long)time(NULL));
+		state_free(st);
+		sleep(1);
+	}
+	return NULL;
 }
 
 static void *
@@ -81,6 +102,7 @@ signal_main(void *arg)
 		}
 		log_msg("signal %d: finishing requests in flight, then exiting",
 		    sig);
+		atomic_store(&s->stopping, 1);
 		fcgi_stop(s->fd);
 		return NULL;
 	}
@@ -90,8 +112,8 @@ int
 cmd_serve(const struct cmd_options *o)
 {
 	struct server s;
-	pthread_t sigthread;
-	char err[512];
+	pthread_t sigthread, refresher;
+	char err[1024];
 	long n;
 	int threads = o->threads;
 
@@ -99,7 +121,8 @@ cmd_serve(const struct cmd_options *o)
 	s.config = o->config;
 	s.fd = -1;
 	pthread_mutex_init(&s.lock, NULL);
-	if ((s.current = state_load(o->config, err, sizeof(err))) == NULL) {
+	if ((s.current = state_load(o->config, (long long)time(NULL), err,
+	    sizeof(err))) == NULL) {
 		log_msg("%s", err);
 		return CMD_FAILURE;
 	}
@@ -137,11 +160,17 @@ cmd_serve(const struct cmd_options *o)
 		state_free(s.current);
 		return CMD_FAILURE;
 	}
+	if (pthread_create(&refresher, NULL, refresher_main, &s) != 0) {
+		log_msg("cannot start the refresher thread");
+		state_free(s.current);
+		return CMD_FAILURE;
+	}
 	log_msg("serving %s with %d threads (config %s)",
 	    o->listen ? o->listen : "fd 0", threads, o->config);
 	if (fcgi_run(s.fd, threads, handle, &s) == -1)
 		log_msg("cannot start worker threads");
 	pthread_join(sigthread, NULL);
+	pthread_join(refresher, NULL);
 	log_msg("stopped");
 	state_free(s.current);
 	pthread_mutex_destroy(&s.lock);

@@ -6,11 +6,10 @@
 #include <time.h>
 
 #include "cmd.h"
-#include "config.h"
 #include "crypto.h"
 #include "decide.h"
 #include "file.h"
-#include "keys.h"
+#include "state.h"
 
 /* Read at most this much from stdin; longer is refused as oversize. */
 #define STDIN_MAX (DECIDE_MAX_TOKEN + 4096)
@@ -57,17 +56,19 @@ int
 cmd_verify(const struct cmd_options *o)
 {
 	struct decide_input in = { 0 };
-	struct keystore *store = NULL;
-	struct config *cfg = NULL;
+	const struct config *cfg;
+	struct state *st = NULL;
 	struct decision d = { 0 };
-	char err[512], *text = NULL, *tok;
+	char err[1024], *text = NULL, *tok;
 	size_t len = 0;
 	int rc = CMD_FAILURE;
 
-	if ((cfg = config_load(o->config, err, sizeof(err))) == NULL) {
+	in.now = (long long)time(NULL);
+	if ((st = state_load(o->config, in.now, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "mcpauth: %s\n", err);
 		goto done;
 	}
+	cfg = st->cfg;
 	if (o->resource != NULL) {
 		in.resource = config_resource(cfg, o->resource);
 		if (in.resource == NULL) {
@@ -82,10 +83,6 @@ cmd_verify(const struct cmd_options *o)
 		    "with --resource URL\n", cfg->file, cfg->nresources);
 		goto done;
 	}
-	if ((store = keys_load_all(cfg, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "mcpauth: %s\n", err);
-		goto done;
-	}
 	if ((text = file_slurp(stdin, STDIN_MAX, &len)) == NULL) {
 		fprintf(stderr, "invalid_token: token is longer than %d "
 		    "bytes\n", DECIDE_MAX_TOKEN);
@@ -98,10 +95,9 @@ cmd_verify(const struct cmd_options *o)
 	while (len > 0 && isspace((unsigned char)tok[len - 1]))
 		len--;
 	in.cfg = cfg;
-	in.keys = store;
+	in.keys = st->keys;
 	in.required = o->scopes != NULL && *o->scopes != '\0' ? o->scopes :
 	    NULL;
-	in.now = (long long)time(NULL);
 	switch (decide(&in, tok, len, &d)) {
 	case DECIDE_ALLOW:
 		rc = print_authinfo(&d.info) == 0 ? CMD_OK : CMD_FAILURE;
@@ -124,7 +120,6 @@ done:
 	if (text != NULL)
 		crypto_cleanse(text, strlen(text));
 	free(text);
-	keystore_free(store);
-	config_free(cfg);
+	state_free(st);
 	return rc;
 }

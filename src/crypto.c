@@ -369,6 +369,14 @@ done:
 }
 
 int
+crypto_sha256(const void *data, size_t len, unsigned char out[32])
+{
+	pthread_once(&md_once, fetch_digests);
+	return md256 != NULL && EVP_Digest(data, len, out, NULL, md256, NULL)
+	    == 1 ? 0 : -1;
+}
+
+int
 crypto_memeq(const void *a, const void *b, size_t n)
 {
 	return CRYPTO_memcmp(a, b, n) == 0;

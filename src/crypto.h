@@ -56,6 +56,9 @@ int crypto_verify(const crypto_key *k, enum alg_id alg,
     const unsigned char *data, size_t len, const unsigned char *sig,
     size_t siglen, const char **why);
 
+/* The SHA-256 of len bytes at data into out.  0, or -1 on error. */
+int crypto_sha256(const void *data, size_t len, unsigned char out[32]);
+
 /* 1 if the n bytes at a and b are equal, in constant time. */
 int crypto_memeq(const void *a, const void *b, size_t n);
 

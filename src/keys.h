@@ -1,25 +1,15 @@
-/* keys: filling a keystore with each configured issuer's key set. */
+/* keys: reading a key set document from a file. */
 #ifndef MCPAUTH_KEYS_H
 #define MCPAUTH_KEYS_H
 
 #include <stddef.h>
 
-#include "config.h"
-#include "keystore.h"
+#include "jwks.h"
 
 /*
- * Load the key set of cfg's issuer i into slot i of store, from the file
- * its jwks= names.  Returns 0, or -1 with "issuer URL: reason" in err
- * (errlen bytes); the slot is then left as it was.
+ * Parse the key set in the file at path.  Returns it (one reference), or
+ * NULL with "PATH: reason" in err (errlen bytes).
  */
-int keys_load(const struct config *cfg, size_t i, struct keystore *store,
-    char *err, size_t errlen);
-
-/*
- * A new store with every issuer's key set loaded, or NULL with the first
- * failure in err.
- */
-struct keystore *keys_load_all(const struct config *cfg, char *err,
-    size_t errlen);
+jwks *keys_read_file(const char *path, char *err, size_t errlen);
 
 #endif

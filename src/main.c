@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "fetch.h"
 #include "num.h"
 
 #ifndef MCPAUTH_VERSION
@@ -31,6 +32,8 @@ usage(FILE *f)
 "                one CGI request when run as a CGI program\n"
 "  check-config  parse the file, load every key set, print the policy;\n"
 "                exit 0 if usable, 1 otherwise\n"
+"  discover      fetch an issuer's metadata the way serve does (type\n"
+"                auto: RFC 8414 then OpenID Connect), check it, print it\n"
 "  verify        check one token read from stdin as serve would; print\n"
 "                the caller as JSON; exit 0 allowed, 1 refused, 3 scope\n"
 "                missing, 2 configuration or key failure\n"
@@ -43,6 +46,8 @@ usage(FILE *f)
 "  --resource URL     verify: the configured resource to check against\n"
 "                     (needed when the file has several)\n"
 "  --scopes \"a b\"     verify: required scopes, replacing the file's\n"
+"  --type T           discover: oidc, oauth or auto (default auto)\n"
+"  --insecure-http    discover: allow a plain http:// issuer (testing)\n"
 "\n"
 "a minimal config file:\n"
 "  issuer https://auth.example.com jwks=/etc/mcpauth/jwks.json\n"
@@ -92,6 +97,15 @@ main(int argc, char **argv)
 			slot = &o.scopes;
 		else if (strcmp(argv[i], "--listen") == 0)
 			slot = &o.listen;
+		else if (strcmp(argv[i], "--type") == 0)
+			slot = &o.type;
+		else if (strcmp(argv[i], "--insecure-http") == 0) {
+			o.insecure_http = 1;
+			continue;
+		} else if (argv[i][0] != '-' && o.arg == NULL) {
+			o.arg = argv[i];
+			continue;
+		}
 		else if (strcmp(argv[i], "--threads") == 0) {
 			if ((v = value(argc, argv, &i)) == NULL ||
 			    num_parse(v, 1, 256, &n) == -1) {
@@ -109,6 +123,10 @@ main(int argc, char **argv)
 		if ((*slot = value(argc, argv, &i)) == NULL)
 			return CMD_FAILURE;
 	}
+	if (fetch_init() == -1) {
+		fprintf(stderr, "mcpauth: cannot initialise libcurl\n");
+		return CMD_FAILURE;
+	}
 	if (o.config == NULL && (o.config = getenv("MCPAUTH_CONFIG")) == NULL)
 		o.config = DEFAULT_CONFIG;
 	if (strcmp(cmd, "verify") == 0)
@@ -117,11 +135,8 @@ main(int argc, char **argv)
 		return cmd_check_config(&o);
 	if (strcmp(cmd, "serve") == 0)
 		return cmd_serve(&o);
-	if (strcmp(cmd, "discover") == 0) {
-		fprintf(stderr, "mcpauth: %s is not available in this version\n",
-		    cmd);
-		return CMD_FAILURE;
-	}
+	if (strcmp(cmd, "discover") == 0)
+		return cmd_discover(&o);
 	fprintf(stderr, "mcpauth: unknown command %s (see mcpauth --help)\n",
 	    cmd);
 	return CMD_FAILURE;

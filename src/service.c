@@ -88,9 +88,12 @@ metadata_endpoint(const struct state *st, const struct request *req,
 		return 405;
 	}
 	if (strncmp(path, METADATA_AS_PATH, strlen(METADATA_AS_PATH)) == 0) {
-		if (st->cfg->nissuers == 1 && st->as_metadata[0] != NULL) {
+		doc = st->cfg->nissuers == 1 ?
+		    refresh_metadata(st->refresh, 0) : NULL;
+		if (doc != NULL) {
 			response_init(r, 200);
-			json_document(r, st->as_metadata[0]);
+			json_document(r, doc);
+			free(doc);
 			return 200;
 		}
 		response_init(r, 404);

@@ -1,0 +1,134 @@
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "fetch.h"
+#include "num.h"
+
+struct sink {
+	char *p;
+	size_t len, max;
+	int overflow;
+	long max_age;
+};
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	size_t add = size * n;
+	char *p;
+
+	if (add > s->max - s->len) {
+		s->overflow = 1;
+		return 0;	/* makes curl stop with a write error */
+	}
+	if ((p = realloc(s->p, s->len + add + 1)) == NULL)
+		return 0;
+	s->p = p;
+	memcpy(s->p + s->len, data, add);
+	s->len += add;
+	s->p[s->len] = '\0';
+	return add;
+}
+
+/* Pick max-age out of a Cache-Control header. */
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	size_t len = size * n, i = 0;
+	char num[16], *m;
+	long long v;
+
+	if (len < 14 || strncasecmp(data, "cache-control:", 14) != 0)
+		return len;
+	{
+		char line[512];
+		size_t l = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
+
+		memcpy(line, data, l);
+		line[l] = '\0';
+		for (m = line; *m != '\0'; m++)
+			*m = (char)(*m >= 'A' && *m <= 'Z' ? *m + 32 : *m);
+		if ((m = strstr(line, "max-age=")) == NULL)
+			return len;
+		m += 8;
+		while (i < sizeof(num) - 1 && m[i] >= '0' && m[i] <= '9') {
+			num[i] = m[i];
+			i++;
+		}
+		num[i] = '\0';
+		if (num_parse(num, 0, 365LL * 86400, &v) == 0)
+			s->max_age = (long)v;
+	}
+	return len;
+}
+
+int
+fetch_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+int
+fetch_get(const char *url, size_t max, int allow_http,
+    struct fetch_result *res)
+{
+	struct sink s = { NULL, 0, max, 0, -1 };
+	CURLcode rc;
+	long status = 0;
+	CURL *c;
+
+	memset(res, 0, sizeof(*res));
+	res->max_age = -1;
+	if ((c = curl_easy_init()) == NULL) {
+		snprintf(res->err, sizeof(res->err), "out of memory");
+		return -1;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
+	    allow_http ? "http,https" : "https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)FETCH_TIMEOUT_MS);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)FETCH_CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "mcpauth");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	if (s.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
+		snprintf(res->err, sizeof(res->err), "%s: larger than %zu "
+		    "bytes", url, max);
+		goto fail;
+	}
+	if (rc != CURLE_OK) {
+		snprintf(res->err, sizeof(res->err), "%s: %s", url,
+		    curl_easy_strerror(rc));
+		goto fail;
+	}
+	if (status != 200) {
+		snprintf(res->err, sizeof(res->err), "%s: HTTP status %ld",
+		    url, status);
+		goto fail;
+	}
+	if (s.p == NULL && (s.p = calloc(1, 1)) == NULL) {
+		snprintf(res->err, sizeof(res->err), "out of memory");
+		goto fail;
+	}
+	res->body = s.p;
+	res->len = s.len;
+	res->max_age = s.max_age;
+	return 0;
+fail:
+	free(s.p);
+	return -1;
+}
