@@ -24,8 +24,9 @@ UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 MINT = $(B)/mint
 MINTOBJ = $(B)/obj/mintlib.o
+FCGI_CLIENT = $(B)/fcgi_client
 
-.PHONY: all test unit asan bench clean install deps
+.PHONY: all test unit integration asan bench clean install deps
 all: $(B)/mcpauth
 
 $(B)/obj/%.o: src/%.c src/*.h | $(B)/obj
@@ -40,6 +41,9 @@ $(MINTOBJ): tests/lib/mint.c tests/lib/mint.h | $(B)/obj
 
 $(MINT): tests/tools/mint.c $(MINTOBJ)
 	$(CC) $(CFLAGS_ALL) -Itests/lib -o $@ $< $(MINTOBJ) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(FCGI_CLIENT): tests/tools/fcgi_client.c | $(B)/obj
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDFLAGS_ALL)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIBOBJS) $(MINTOBJ) | $(B)/tests
 	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -Itests/unit -o $@ $< $(LIBOBJS) \
@@ -60,8 +64,14 @@ unit: $(B)/mcpauth $(MINT) $(UNIT_BINS)
 	MCPAUTH=$(abspath $(B)/mcpauth) MINT=$(abspath $(MINT)) \
 		prove -f $(UNIT_BINS) tests/unit/*.sh
 
+# Integration tests start the real service and servers on loopback.
+integration: $(B)/mcpauth $(MINT) $(FCGI_CLIENT)
+	MCPAUTH=$(abspath $(B)/mcpauth) MINT=$(abspath $(MINT)) \
+		FCGI_CLIENT=$(abspath $(FCGI_CLIENT)) \
+		prove -f tests/integration/*.sh
+
 test: deps
-	$(MAKE) unit
+	$(MAKE) unit integration
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: deps

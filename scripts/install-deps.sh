@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libfcgi-dev libfcgi-bin libcurl4-openssl-dev libcjson-dev libssl-dev openssl
-perl curl"
+perl curl python3"
 
 missing=""
 for p in $PKGS; do

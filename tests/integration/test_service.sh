@@ -1,0 +1,195 @@
+#!/bin/sh
+# The running service over real FastCGI: SPEC §6 endpoints, §7 decisions
+# in both roles, trusted policy parameters against spoofed headers, and
+# key sets fetched over HTTP from a test issuer on loopback (§9).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/harness.sh"
+
+mkdir -p "$T/as/.well-known" "$T/cache"
+"$MINT" keygen rsa2048 "$T/k1.pem"
+"$MINT" keygen p256 "$T/k2.pem"
+"$MINT" jwks "$T/k1.pem,k1" > "$T/as/jwks.json"
+start_issuer "$T/as"
+cat > "$T/as/.well-known/oauth-authorization-server" <<JSON
+{"issuer":"$ISSUER","jwks_uri":"$ISSUER/jwks.json","token_endpoint":"$ISSUER/token"}
+JSON
+RES=https://mcp.example.com/mcp
+MD_URL=https://mcp.example.com/.well-known/oauth-protected-resource/mcp
+cat > "$T/m.conf" <<CONF
+issuer $ISSUER
+insecure_http on
+cache_dir $T/cache
+resource $RES
+    scopes_supported mcp:read mcp:write
+    required_scopes mcp:read
+    resource_name Test "MCP"
+resource https://mcp.example.com/
+    audience root-aud
+CONF
+start_mcpauth m "$T/m.conf"
+
+now=$(date +%s)
+exp=$((now + 600))
+token() {	# token KEY KID PAYLOAD-EXTRA
+	"$MINT" sign "$1" "$([ "${1##*/}" = k2.pem ] && echo ES256 || echo RS256)" \
+		"{\"alg\":\"$([ "${1##*/}" = k2.pem ] && echo ES256 || echo RS256)\",\"kid\":\"$2\",\"typ\":\"at+jwt\"}" \
+		"{\"iss\":\"$ISSUER\",\"aud\":\"$RES\",\"exp\":$exp,\"sub\":\"alice\",\"client_id\":\"app-1\",\"scope\":\"mcp:read mcp:write\"$3}"
+}
+good=$(token "$T/k1.pem" k1 "")
+payload=$(echo "$good" | cut -d. -f2)
+
+# --- §6 endpoints ---------------------------------------------------------
+fcgi m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource/mcp
+is "$out" "Status: 200 OK
+Content-Type: application/json
+Cache-Control: public, max-age=3600
+Access-Control-Allow-Origin: *
+
+{\"resource\":\"$RES\",\"authorization_servers\":[\"$ISSUER\"],\"scopes_supported\":[\"mcp:read\",\"mcp:write\"],\"bearer_methods_supported\":[\"header\"],\"resource_name\":\"Test \\\"MCP\\\"\"}" \
+	"resource metadata at the path-inserted URL"
+fcgi m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource
+is "$(body)" "{\"resource\":\"https://mcp.example.com/\",\"authorization_servers\":[\"$ISSUER\"],\"bearer_methods_supported\":[\"header\"]}" \
+	"root resource at the root form"
+fcgi m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource/nope
+is "$(status_of) $(header Content-Type) $(header Access-Control-Allow-Origin)" \
+	"404 application/json *" "unknown metadata path: 404 JSON with CORS"
+is "$(body)" '{"error":"not_found","error_description":"no protected resource at /.well-known/oauth-protected-resource/nope"}' \
+	"unknown metadata path: body"
+fcgi m responder REQUEST_METHOD=GET SCRIPT_NAME=/.well-known/oauth-protected-resource PATH_INFO=/mcp
+is "$(status_of)" 200 "path from SCRIPT_NAME + PATH_INFO"
+fcgi m responder REQUEST_METHOD=OPTIONS DOCUMENT_URI=/.well-known/oauth-protected-resource/mcp
+is "$out" "Status: 204 No Content
+Access-Control-Allow-Origin: *
+Access-Control-Allow-Methods: GET, HEAD, OPTIONS
+Access-Control-Allow-Headers: Authorization, Content-Type, MCP-Protocol-Version
+Access-Control-Max-Age: 86400" "OPTIONS on metadata: 204 with CORS"
+fcgi m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-authorization-server
+is "$(body)" "$(cat "$T/as/.well-known/oauth-authorization-server")" \
+	"authorization server metadata verbatim"
+is "$(header Content-Type)" "application/json" "AS metadata content type"
+
+# --- §7 decisions, responder role ----------------------------------------
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES
+is "$out" "Status: 401 Unauthorized
+WWW-Authenticate: Bearer resource_metadata=\"$MD_URL\", scope=\"mcp:read\"
+Content-Type: application/json
+X-Accel-Expires: 0
+
+{\"error\":\"unauthorized\",\"error_description\":\"no bearer token\"}" \
+	"no credentials: 401 challenge without error"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_AUTHORIZATION=
+is "$(header WWW-Authenticate)" "Bearer resource_metadata=\"$MD_URL\", scope=\"mcp:read\"" \
+	"empty Authorization counts as none"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Basic YTpi"
+is "$(status_of) $(header WWW-Authenticate)" "401 Bearer resource_metadata=\"$MD_URL\", scope=\"mcp:read\"" \
+	"Basic counts as no credentials"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=https://mcp.example.com/ "HTTP_AUTHORIZATION=Basic YTpi"
+is "$(header WWW-Authenticate)" "Bearer resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource\"" \
+	"no scope required: scope left out"
+for v in "Bearer" "Bearer   " "Bearer a b" "Bearer a,b"; do
+	fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=$v"
+	case "$v" in
+	"Bearer a b") d="the Bearer credentials hold more than one token" ;;
+	"Bearer a,b") d="the Bearer token has characters outside RFC 6750 b64token" ;;
+	*) d="the Bearer credentials hold no token" ;;
+	esac
+	is "$out" "Status: 401 Unauthorized
+WWW-Authenticate: Bearer error=\"invalid_request\", scope=\"mcp:read\", resource_metadata=\"$MD_URL\", error_description=\"$d\"
+Content-Type: application/json
+X-Accel-Expires: 0
+
+{\"error\":\"invalid_request\",\"error_description\":\"$d\"}" "malformed credentials '$v': 401 invalid_request"
+done
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=bearer $good"
+is "$out" "Status: 200 OK
+X-Auth-Subject: alice
+X-Auth-Client-Id: app-1
+X-Auth-Scopes: mcp:read mcp:write
+X-Auth-Issuer: $ISSUER
+X-Auth-Audience: $RES
+X-Auth-Expires-At: $exp
+X-Auth-Claims: $payload
+X-Accel-Expires: 60" "valid token (scheme in lower case): 200 with identity headers"
+expired=$(token "$T/k1.pem" k1 ",\"nbf\":1")
+expired=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
+	"{\"iss\":\"$ISSUER\",\"aud\":\"$RES\",\"exp\":1000,\"sub\":\"alice\",\"scope\":\"mcp:read\"}")
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $expired"
+d="token expired at 1000 (now $(date +%s), leeway 60)"
+is "$(header WWW-Authenticate)" "Bearer error=\"invalid_token\", scope=\"mcp:read\", resource_metadata=\"$MD_URL\", error_description=\"$d\"" \
+	"expired: invalid_token naming the check"
+is "$(body)" "{\"error\":\"invalid_token\",\"error_description\":\"$d\"}" "expired: body"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES MCPAUTH_REQUIRED_SCOPES="mcp:read admin" "HTTP_AUTHORIZATION=Bearer $good"
+is "$out" "Status: 403 Forbidden
+WWW-Authenticate: Bearer error=\"insufficient_scope\", scope=\"mcp:read admin\", resource_metadata=\"$MD_URL\", error_description=\"token lacks scope admin\"
+Content-Type: application/json
+X-Accel-Expires: 0
+
+{\"error\":\"insufficient_scope\",\"error_description\":\"token lacks scope admin\"}" \
+	"insufficient scope: 403 with all required scopes"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=https://mcp.example.com/ "HTTP_AUTHORIZATION=Bearer $good"
+is "$(header WWW-Authenticate)" "Bearer error=\"invalid_token\", resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource\", error_description=\"aud does not contain root-aud\"" \
+	"MCPAUTH_RESOURCE selects the resource and its audience"
+fcgi m responder DOCUMENT_URI=/_auth "HTTP_AUTHORIZATION=Bearer $good"
+is "$(status_of) $(body)" "500 {\"error\":\"server_error\",\"error_description\":\"several resources are configured and MCPAUTH_RESOURCE is not set\"}" \
+	"several resources and no MCPAUTH_RESOURCE: 500"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=https://other.example "HTTP_AUTHORIZATION=Bearer $good"
+is "$(status_of)" 500 "unknown MCPAUTH_RESOURCE: 500"
+quote=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k\"1\\"}' "{\"iss\":\"$ISSUER\"}")
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $quote"
+is "$(header WWW-Authenticate)" "Bearer error=\"invalid_token\", scope=\"mcp:read\", resource_metadata=\"$MD_URL\", error_description=\"no key with kid \\\"k\\\"1\\\\\\\"\"" \
+	"quotes and backslashes escaped in the challenge"
+
+# --- trusted parameters versus client headers -----------------------------
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_MCPAUTH_REQUIRED_SCOPES= \
+	HTTP_MCPAUTH_RESOURCE=https://mcp.example.com/ "HTTP_AUTHORIZATION=Bearer $good"
+is "$(status_of) $(header X-Auth-Audience)" "200 $RES" "spoofed HTTP_MCPAUTH_RESOURCE changes nothing"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_MCPAUTH_REQUIRED_SCOPES=admin \
+	"HTTP_AUTHORIZATION=Bearer $good"
+is "$(status_of)" 200 "spoofed HTTP_MCPAUTH_REQUIRED_SCOPES changes nothing"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_X_AUTH_SUBJECT=mallory \
+	"HTTP_AUTHORIZATION=Bearer $good"
+is "$(header X-Auth-Subject)" alice "a client X-Auth-Subject header is not echoed"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $good" \
+	"QUERY_STRING=access_token=$good" REQUEST_METHOD=OPTIONS HTTP_ACCESS_CONTROL_REQUEST_METHOD=GET
+is "$(status_of)" 200 "preflight with a token is decided on the token"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "QUERY_STRING=access_token=$good" \
+	"HTTP_COOKIE=access_token=$good"
+is "$(status_of)" 401 "tokens in the query string or a cookie are ignored"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES REQUEST_METHOD=OPTIONS \
+	HTTP_ACCESS_CONTROL_REQUEST_METHOD=POST
+is "$(status_of)" 401 "CORS preflight needs a token by default"
+
+# --- AUTHORIZER role --------------------------------------------------------
+fcgi m authorizer MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $good"
+is "$out" "Status: 200 OK
+Variable-REMOTE_USER: alice
+Variable-AUTH_SUBJECT: alice
+Variable-AUTH_CLIENT_ID: app-1
+Variable-AUTH_SCOPES: mcp:read mcp:write
+Variable-AUTH_ISSUER: $ISSUER
+Variable-AUTH_AUDIENCE: $RES
+Variable-AUTH_EXPIRES_AT: $exp
+Variable-AUTH_CLAIMS: $payload" "authorizer 200: only Variable-* headers"
+fcgi m authorizer MCPAUTH_RESOURCE=$RES DOCUMENT_URI=/.well-known/oauth-protected-resource/mcp
+is "$(status_of) $(header WWW-Authenticate)" "401 Bearer resource_metadata=\"$MD_URL\", scope=\"mcp:read\"" \
+	"authorizer: decisions only, even on a metadata path"
+fcgi m authorizer MCPAUTH_RESOURCE=$RES MCPAUTH_REQUIRED_SCOPES=admin "HTTP_AUTHORIZATION=Bearer $good"
+is "$(status_of)" 403 "authorizer 403"
+fcgi m authorizer MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $expired"
+is "$(status_of) $(header X-Auth-Subject)" "401 " "authorizer 401 without identity"
+
+# --- logs -------------------------------------------------------------------
+grep -q "decision status=200 error=- reason=\"allowed\" resource=$RES sub=\"alice\" client_id=\"app-1\" iss=$ISSUER us=" "$T/m.log"
+ok $? "a 200 is logged with its caller"
+grep -q "decision status=401 error=invalid_token reason=\"token expired at 1000 " "$T/m.log"
+ok $? "a 401 is logged with its reason"
+grep -q "decision status=403 error=insufficient_scope reason=\"token lacks scope admin\" .* sub=\"alice\"" "$T/m.log"
+ok $? "a 403 is logged with its reason and caller"
+grep -q "$(echo "$good" | cut -d. -f3)" "$T/m.log"
+ok $((! $?)) "the log never holds a signature"
+grep -q "$payload" "$T/m.log"
+ok $((! $?)) "the log never holds a token payload"
+
+tap_done

@@ -1,0 +1,76 @@
+# harness.sh: start and stop real processes for integration tests.
+# Source after tap.sh.  Everything started here is killed on exit.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+MCPAUTH=${MCPAUTH:-$top/build/mcpauth}
+MINT=${MINT:-$top/build/mint}
+FCGI_CLIENT=${FCGI_CLIENT:-$top/build/fcgi_client}
+T=$(mktemp -d)
+PIDS=""
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# wait_for COMMAND...: retry for up to 15 s until the command succeeds.
+wait_for() {
+	i=0
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge 150 ] && return 1
+		sleep 0.1
+	done
+}
+
+# start_issuer DIR: serve DIR over HTTP on loopback; sets ISSUER (URL base).
+start_issuer() {
+	rm -f "$T/issuer.port"
+	python3 "$top/tests/tools/issuer.py" --port 0 --root "$1" \
+		--portfile "$T/issuer.port" &
+	PIDS="$PIDS $!"
+	wait_for test -s "$T/issuer.port" || { echo "# issuer did not start"; exit 1; }
+	ISSUER="http://127.0.0.1:$(cat "$T/issuer.port")"
+}
+
+# issuer_ctl PATH-AND-QUERY: a control request to the test issuer.
+issuer_ctl() {
+	curl -sf "$ISSUER/_control/$1"
+}
+
+# start_mcpauth NAME CONF [ARGS...]: serve on unix:$T/NAME.sock.
+start_mcpauth() {
+	name=$1 conf=$2
+	shift 2
+	rm -f "$T/$name.sock"
+	"$MCPAUTH" serve -c "$conf" --listen "unix:$T/$name.sock" "$@" \
+		2>> "$T/$name.log" &
+	eval "PID_$name=$!"
+	PIDS="$PIDS $!"
+	wait_for test -S "$T/$name.sock" || { echo "# mcpauth did not start"; cat "$T/$name.log"; exit 1; }
+}
+
+# fcgi NAME ROLE PARAMS...: one request; sets out (CR removed) and rc.
+fcgi() {
+	name=$1 role=$2
+	shift 2
+	"$FCGI_CLIENT" -r "$role" "unix:$T/$name.sock" "$@" > "$T/out" 2>/dev/null
+	rc=$?
+	out=$(tr -d '\r' < "$T/out")
+}
+
+# status_of: the Status line's code from $out.
+status_of() {
+	printf '%s\n' "$out" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | head -1
+}
+
+# header NAME: the value of a header in $out ("" if absent).
+header() {
+	printf '%s\n' "$out" | sed -n '/^$/q; s/^'"$1"': //p' | head -1
+}
+
+# body: what follows the blank line in $out.
+body() {
+	printf '%s\n' "$out" | sed '1,/^$/d'
+}
