@@ -26,7 +26,7 @@ MINT = $(B)/mint
 MINTOBJ = $(B)/obj/mintlib.o
 FCGI_CLIENT = $(B)/fcgi_client
 
-.PHONY: all test unit integration asan bench clean install deps
+.PHONY: all test check unit integration asan bench clean install deps
 all: $(B)/mcpauth
 
 $(B)/obj/%.o: src/%.c src/*.h | $(B)/obj
@@ -59,25 +59,29 @@ $(B)/obj $(B)/tests:
 deps:
 	sh scripts/install-deps.sh
 
-# Unit tests are C programs and shell scripts that speak TAP.
-unit: $(B)/mcpauth $(MINT) $(UNIT_BINS)
-	MCPAUTH=$(abspath $(B)/mcpauth) MINT=$(abspath $(MINT)) \
-		prove -f $(UNIT_BINS) tests/unit/*.sh
+# Every test speaks TAP: unit tests are C programs and shell scripts,
+# integration tests start the real service and servers on loopback.
+TEST_ENV = MCPAUTH=$(abspath $(B)/mcpauth) MINT=$(abspath $(MINT)) \
+	FCGI_CLIENT=$(abspath $(FCGI_CLIENT))
+TOOLS = $(B)/mcpauth $(MINT) $(FCGI_CLIENT)
 
-# Integration tests start the real service and servers on loopback.
-integration: $(B)/mcpauth $(MINT) $(FCGI_CLIENT)
-	MCPAUTH=$(abspath $(B)/mcpauth) MINT=$(abspath $(MINT)) \
-		FCGI_CLIENT=$(abspath $(FCGI_CLIENT)) \
-		prove -f tests/integration/*.sh
+unit: $(TOOLS) $(UNIT_BINS)
+	$(TEST_ENV) prove -f $(UNIT_BINS) tests/unit/*.sh
+
+integration: $(TOOLS)
+	$(TEST_ENV) prove -f tests/integration/*.sh
+
+check: $(TOOLS) $(UNIT_BINS)
+	$(TEST_ENV) prove -f $(UNIT_BINS) tests/unit/*.sh tests/integration/*.sh
 
 test: deps
-	$(MAKE) unit integration
+	$(MAKE) check
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: deps
 	$(MAKE) B=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-		EXTRA_LDFLAGS="-fsanitize=address,undefined" unit
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" check
 
 bench: deps $(B)/bench_verify
 	$(B)/bench_verify

@@ -84,6 +84,11 @@ fetch_get(const char *url, size_t max, int allow_http,
 
 	memset(res, 0, sizeof(*res));
 	res->max_age = -1;
+	if (!allow_http && strncmp(url, "https://", 8) != 0) {
+		snprintf(res->err, sizeof(res->err), "%s: only https URLs are "
+		    "fetched (insecure_http is off)", url);
+		return -1;
+	}
 	if ((c = curl_easy_init()) == NULL) {
 		snprintf(res->err, sizeof(res->err), "out of memory");
 		return -1;

@@ -7,9 +7,14 @@
 
 #include "json.h"
 
-/* 1 if brackets outside strings nest deeper than max. */
-static int
-too_deep(const char *s, size_t len, int max)
+/*
+ * Scan the text before cJSON does: the nesting depth of brackets outside
+ * strings, and "\u0000" escapes, which cJSON would turn into a NUL that
+ * silently cuts a C string short ("aud":"https://r\u0000.evil").
+ * Returns NULL, or why the text is refused.
+ */
+static const char *
+prescan(const char *s, size_t len, int max)
 {
 	int d = 0, instr = 0;
 	size_t i;
@@ -17,20 +22,24 @@ too_deep(const char *s, size_t len, int max)
 	for (i = 0; i < len; i++) {
 		char c = s[i];
 		if (instr) {
-			if (c == '\\')
+			if (c == '\\') {
+				if (len - i > 5 && memcmp(s + i + 1, "u0000", 5)
+				    == 0)
+					return "JSON text contains a NUL byte";
 				i++;
-			else if (c == '"')
+			} else if (c == '"') {
 				instr = 0;
+			}
 		} else if (c == '"') {
 			instr = 1;
 		} else if (c == '{' || c == '[') {
 			if (++d > max)
-				return 1;
+				return "JSON nests too deeply";
 		} else if (c == '}' || c == ']') {
 			d--;
 		}
 	}
-	return 0;
+	return NULL;
 }
 
 static int
@@ -93,10 +102,8 @@ json_parse(const char *text, size_t len, size_t maxlen, int maxdepth,
 		*why = "JSON text contains a NUL byte";
 		goto done;
 	}
-	if (too_deep(text, len, maxdepth)) {
-		*why = "JSON nests too deeply";
+	if ((*why = prescan(text, len, maxdepth)) != NULL)
 		goto done;
-	}
 	/* cJSON wants a NUL-terminated string to refuse trailing data. */
 	if (len >= sizeof(stackbuf) && (buf = malloc(len + 1)) == NULL) {
 		*why = "out of memory";

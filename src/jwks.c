@@ -232,7 +232,9 @@ jwks_find(const jwks *ks, const char *kid, enum alg_id alg,
 		}
 	}
 	if (fits == 1 || (kid != NULL && found != NULL)) {
+		/* An unfit key seen on the way leaves no reason behind. */
 		*miss = JWKS_FOUND;
+		why[0] = '\0';
 		return found->key;
 	}
 	if (kid != NULL) {

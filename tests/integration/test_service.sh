@@ -192,4 +192,4 @@ ok $((! $?)) "the log never holds a signature"
 grep -q "$payload" "$T/m.log"
 ok $((! $?)) "the log never holds a token payload"
 
-tap_done
+finish

@@ -48,6 +48,7 @@ start_mcpauth() {
 		2>> "$T/$name.log" &
 	eval "PID_$name=$!"
 	PIDS="$PIDS $!"
+	SERVICES="${SERVICES:-} $!"
 	wait_for test -S "$T/$name.sock" || { echo "# mcpauth did not start"; cat "$T/$name.log"; exit 1; }
 }
 
@@ -73,4 +74,22 @@ header() {
 # body: what follows the blank line in $out.
 body() {
 	printf '%s\n' "$out" | sed '1,/^$/d'
+}
+
+# finish: stop every mcpauth started here, check that each exited cleanly
+# with no sanitizer report in its log, and close the TAP stream.
+finish() {
+	bad=0
+	for p in ${SERVICES:-}; do
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+		st=$?
+		# 127: the test itself already waited for it.
+		[ "$st" -eq 0 ] || [ "$st" -eq 127 ] || bad=1
+	done
+	SERVICES=""
+	ok $bad "every mcpauth stopped cleanly on SIGTERM"
+	! grep -l "Sanitizer\|runtime error" "$T"/*.log >/dev/null 2>&1
+	ok $? "no sanitizer report in any log"
+	tap_done
 }

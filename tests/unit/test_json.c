@@ -78,6 +78,10 @@ main(void)
 		ok(v == NULL, "NUL byte refused");
 		is_str(why, "JSON text contains a NUL byte", "NUL reason");
 	}
+	is_str(refusal("{\"aud\":\"https://r\\u0000.evil\"}", 100, 32),
+	    "JSON text contains a NUL byte", "escaped NUL refused");
+	is_str(refusal("{\"a\":\"x\\\\u0000\"}", 100, 32), "accepted",
+	    "escaped backslash before u0000 is no NUL");
 	v = cJSON_Parse("[1700000000.9, -1, 9007199254740992, "
 	    "9007199254740993, \"5\", 1e300, 9007199254740991]");
 	ok(json_date(cJSON_GetArrayItem(v, 0), &d) == 0 && d == 1700000000,

@@ -1,0 +1,171 @@
+#!/bin/sh
+# Key sets and metadata from a live issuer (SPEC §4 discovery, §9):
+# discovery order, issuer match, rotation, the unknown-kid rate limit,
+# an issuer that is down or answers garbage, cache_dir for CGI, and the
+# SIGHUP / SIGTERM life cycle.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/harness.sh"
+
+mkdir -p "$T/as/tenant/.well-known" "$T/cache"
+"$MINT" keygen rsa2048 "$T/k1.pem"
+"$MINT" keygen rsa2048 "$T/k2.pem"
+"$MINT" jwks "$T/k1.pem,k1" > "$T/k1.json"
+"$MINT" jwks "$T/k2.pem,k2" > "$T/k2.json"
+for f in rot flood down after cgi hup; do cp "$T/k1.json" "$T/as/$f.json"; done
+start_issuer "$T/as"
+RES=https://mcp.example.com/mcp
+now=$(date +%s)
+token() {	# token KEY KID [SCOPE [ISS]]
+	"$MINT" sign "$1" RS256 "{\"alg\":\"RS256\",\"kid\":\"$2\"}" \
+		"{\"iss\":\"${4:-$ISSUER}\",\"aud\":\"$RES\",\"exp\":$((now + 600)),\"sub\":\"bob\",\"scope\":\"${3:-read}\"}"
+}
+t1=$(token "$T/k1.pem" k1)
+t2=$(token "$T/k2.pem" k2)
+
+# conf NAME JWKS-NAME [DIRECTIVES...]: a config serving one resource.
+conf() {
+	n=$1 j=$2
+	shift 2
+	{
+		echo "issuer $ISSUER jwks=$ISSUER/$j.json"
+		echo "insecure_http on"
+		echo "resource $RES"
+		for d in "$@"; do echo "$d"; done
+	} > "$T/$n.conf"
+}
+decide() {	# decide NAME TOKEN
+	fcgi "$1" responder DOCUMENT_URI=/_auth "HTTP_AUTHORIZATION=Bearer $2"
+}
+status_is() {	# status_is NAME TOKEN WANT: for wait_for
+	decide "$1" "$2"
+	[ "$(status_of)" = "$3" ]
+}
+count() { issuer_ctl "count?path=/$1"; }
+count_ge() { [ "$(count "$1")" -ge "$2" ]; }
+
+# --- discovery --------------------------------------------------------------
+cat > "$T/as/tenant/.well-known/openid-configuration" <<JSON
+{"issuer":"$ISSUER/tenant","jwks_uri":"$ISSUER/rot.json"}
+JSON
+"$MCPAUTH" discover "$ISSUER/tenant" --insecure-http > "$T/out" 2> "$T/err"
+ok $? "type=auto finds metadata of an issuer with a path"
+is "$(cat "$T/out")" "$(cat "$T/as/tenant/.well-known/openid-configuration")" \
+	"discover prints the document"
+is "$(count .well-known/oauth-authorization-server/tenant) $(count .well-known/openid-configuration/tenant) $(count tenant/.well-known/openid-configuration)" \
+	"1 1 1" "auto tries RFC 8414 insertion, OIDC insertion, then OIDC appending"
+"$MCPAUTH" discover "$ISSUER/tenant" --type oauth --insecure-http > /dev/null 2> "$T/err"
+is "$?:$(cat "$T/err")" "1:mcpauth: no usable metadata for issuer $ISSUER/tenant ($ISSUER/.well-known/oauth-authorization-server/tenant: HTTP status 404)" \
+	"type=oauth tries only the RFC 8414 form"
+"$MCPAUTH" discover "$ISSUER/tenant/" --type oidc --insecure-http > /dev/null 2> "$T/err"
+is "$?:$(cat "$T/err")" "1:mcpauth: no usable metadata for issuer $ISSUER/tenant/ ($ISSUER/tenant/.well-known/openid-configuration: issuer is \"$ISSUER/tenant\", expected \"$ISSUER/tenant/\" exactly)" \
+	"issuer mismatch (trailing slash) refused"
+"$MCPAUTH" discover "$ISSUER/tenant" > /dev/null 2> "$T/err"
+case "$(cat "$T/err")" in *"oauth-authorization-server/tenant: only https URLs are fetched (insecure_http is off);"*) r=0 ;; *) r=1 ;; esac
+ok $r "plain http refused without --insecure-http"
+printf 'issuer %s/tenant\ninsecure_http on\nresource %s\n' "$ISSUER" "$RES" > "$T/disc.conf"
+"$MCPAUTH" check-config -c "$T/disc.conf" > "$T/out" 2>&1
+is "$?:$(tail -1 "$T/out")" "0:# issuer $ISSUER/tenant: 1 keys usable, 0 skipped" \
+	"check-config discovers and fetches the key set"
+
+# --- rotation ---------------------------------------------------------------
+conf rot rot "jwks_min_refresh 1"
+start_mcpauth rot "$T/rot.conf"
+decide rot "$t1"
+is "$(status_of)" 200 "rotation: old key works"
+cp "$T/k2.json" "$T/as/rot.json"
+decide rot "$t2"
+is "$(status_of) $(header WWW-Authenticate | sed 's/.*error_description=//')" '401 "no key with kid \"k2\""' \
+	"rotation: a new kid is refused until the set is fetched"
+wait_for status_is rot "$t2" 200
+ok $? "rotation: the unknown kid made a refresh; new key accepted"
+decide rot "$t1"
+is "$(status_of)" 401 "rotation: a key that left the set stops working"
+
+# --- a flood of unknown kids --------------------------------------------------
+conf flood flood
+start_mcpauth flood "$T/flood.conf"
+i=0
+while [ $i -lt 200 ]; do
+	"$FCGI_CLIENT" "unix:$T/flood.sock" DOCUMENT_URI=/_auth \
+		"HTTP_AUTHORIZATION=Bearer $(token "$T/k1.pem" "rnd$i$$")" > /dev/null
+	i=$((i + 1))
+done
+sleep 2	# two refresher ticks
+is "$(count flood.json)" 1 "200 unknown kids within 60 s: no fetch beyond the first"
+decide flood "$t1"
+is "$(status_of)" 200 "flood: known keys still work"
+
+# --- issuer down at start, then up ------------------------------------------
+issuer_ctl "mode?path=/down.json&mode=500" > /dev/null
+conf down down
+start_mcpauth down "$T/down.conf"
+decide down "$t1"
+is "$(status_of) $(body)" "500 {\"error\":\"server_error\",\"error_description\":\"no key set could be obtained for issuer $ISSUER\"}" \
+	"issuer down at start: 500, never a 2xx"
+grep -q "key set fetch failed, keeping the last good one: $ISSUER/down.json: HTTP status 500" "$T/down.log"
+ok $? "issuer down at start: logged"
+issuer_ctl "mode?path=/down.json&mode=ok" > /dev/null
+wait_for status_is down "$t1" 200
+ok $? "issuer back: retried with backoff, now 200"
+
+# --- issuer down or broken after start ----------------------------------------
+conf after after "jwks_min_refresh 1"
+start_mcpauth after "$T/after.conf"
+decide after "$t1"
+is "$(status_of)" 200 "after start: known key works"
+n=1
+for mode in 500 garbage big close; do
+	issuer_ctl "mode?path=/after.json&mode=$mode" > /dev/null
+	sleep 1.1	# let jwks_min_refresh pass
+	decide after "$(token "$T/k1.pem" "unknown-$mode")"
+	n=$((n + 1))
+	wait_for count_ge after.json $n
+	ok $? "issuer answers $mode: the unknown kid made a fetch"
+	decide after "$t1"
+	is "$(status_of)" 200 "issuer answers $mode: the last good key set keeps serving"
+done
+grep -q "after.json: larger than 262144 bytes" "$T/after.log"
+ok $? "a 10 MB key set is refused at the size cap"
+grep -q "key set: malformed JSON; keeping the last good one" "$T/after.log"
+ok $? "a garbage key set is logged and ignored"
+
+# --- CGI with cache_dir -------------------------------------------------------
+conf cgi cgi "cache_dir $T/cache"
+cgi() {
+	env -i GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET "HTTP_AUTHORIZATION=Bearer $1" \
+		"$MCPAUTH" -c "$T/cgi.conf" < /dev/null 2> "$T/cgi.log" | tr -d '\r' > "$T/out"
+	out=$(cat "$T/out")
+}
+cgi "$t1"
+is "$(status_of) $(header X-Auth-Subject)" "200 bob" "CGI: one request answered"
+is "$(count cgi.json)" 1 "CGI: first run fetched the key set"
+issuer_ctl "mode?path=/cgi.json&mode=500" > /dev/null
+cgi "$t1"
+is "$(status_of) $(count cgi.json)" "200 1" "CGI: second run starts warm from cache_dir, no fetch"
+ls "$T/cache" | grep -q '^jwks-[0-9a-f]*\.json$'
+ok $? "cache_dir holds the key set"
+
+# --- SIGHUP and SIGTERM ---------------------------------------------------------
+conf hup hup "required_scopes read"
+start_mcpauth hup "$T/hup.conf"
+decide hup "$t1"
+is "$(status_of)" 200 "before SIGHUP: scope read suffices"
+conf hup hup "required_scopes write"
+kill -HUP "$PID_hup"
+wait_for status_is hup "$t1" 403
+ok $? "after SIGHUP: the new required_scopes apply"
+echo "bogus directive" >> "$T/hup.conf"
+kill -HUP "$PID_hup"
+wait_for grep -q "reload failed, keeping the running configuration: $T/hup.conf:5: unknown directive \"bogus\"" "$T/hup.log"
+ok $? "a broken config on SIGHUP is logged"
+decide hup "$t1"
+is "$(status_of)" 403 "a broken config on SIGHUP keeps the old one serving"
+kill -TERM "$PID_hup"
+wait "$PID_hup"
+is "$?" 0 "SIGTERM: exit status 0"
+tail -1 "$T/hup.log" | grep -q "mcpauth: stopped"
+ok $? "SIGTERM: every thread finished"
+
+finish
