@@ -406,6 +406,14 @@ d_decision_cache_max(struct parser *p, char **argv, int argc)
 }
 
 static int
+d_token_cache_entries(struct parser *p, char **argv, int argc)
+{
+	(void)argc;
+	return number(p, "token_cache_entries", argv[0], 0, 1000000,
+	    &p->cfg->token_cache_entries);
+}
+
+static int
 d_insecure_http(struct parser *p, char **argv, int argc)
 {
 	(void)argc;
@@ -433,6 +441,7 @@ static const struct directive directives[] = {
 	{ "claims_header", GLOBAL, 0, 1, 1, d_claims_header },
 	{ "decision_cache_max", GLOBAL, 0, 1, 1, d_decision_cache_max },
 	{ "insecure_http", GLOBAL, 0, 1, 1, d_insecure_http },
+	{ "token_cache_entries", GLOBAL, 0, 1, 1, d_token_cache_entries },
 };
 #define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
 
@@ -555,6 +564,7 @@ config_parse(const char *text, size_t len, const char *name, char *err,
 	}
 	p.cfg->jwks_min_refresh = 60;
 	p.cfg->decision_cache_max = 60;
+	p.cfg->token_cache_entries = 10000;
 	p.cfg->claims_header = 1;
 	if ((p.cfg->file = strdup(name)) == NULL) {
 		oom(&p);
@@ -704,6 +714,7 @@ config_print(const struct config *cfg, FILE *f)
 	fprintf(f, "claims_header %s\n", cfg->claims_header ? "on" : "off");
 	fprintf(f, "decision_cache_max %lld\n", cfg->decision_cache_max);
 	fprintf(f, "insecure_http %s\n", cfg->insecure_http ? "on" : "off");
+	fprintf(f, "token_cache_entries %lld\n", cfg->token_cache_entries);
 	if (cfg->cache_dir != NULL)
 		fprintf(f, "cache_dir %s\n", cfg->cache_dir);
 	for (i = 0; i < cfg->nresources; i++) {

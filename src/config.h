@@ -51,6 +51,7 @@ struct config {
 	size_t nresources;
 	long long jwks_min_refresh;
 	long long decision_cache_max;
+	long long token_cache_entries;
 	int allow_cors_preflight;
 	int claims_header;
 	int insecure_http;

@@ -374,6 +374,7 @@ decide(const struct decide_input *in, const char *token, size_t len,
 
 	memset(d, 0, sizeof(*d));
 	d->refresh_issuer = -1;
+	d->issuer = -1;
 	if (len > DECIDE_MAX_TOKEN)
 		return refuse(d, DECIDE_INVALID_TOKEN, "token is longer than "
 		    "%d bytes", DECIDE_MAX_TOKEN);
@@ -413,6 +414,7 @@ decide(const struct decide_input *in, const char *token, size_t len,
 	    check_identity(payload, d) != DECIDE_ALLOW ||
 	    collect_scopes(payload, d) != DECIDE_ALLOW)
 		goto done;
+	d->issuer = issuer;
 	d->info.issuer = in->cfg->issuers[issuer].url;
 	d->info.claims = payload;
 	d->info.payload = dot1 + 1;
@@ -432,14 +434,31 @@ done:
 	return d->code;
 }
 
+enum decide_code
+decide_recheck(const struct decide_input *in, struct decision *d)
+{
+	long long lee = in->resource->leeway;
+
+	if (in->now >= d->info.expires_at + lee)
+		return refuse(d, DECIDE_INVALID_TOKEN, "token expired at %lld "
+		    "(now %lld, leeway %lld)", d->info.expires_at, in->now, lee);
+	free(d->missing);
+	d->missing = NULL;
+	if (check_scopes(in, d) == DECIDE_ALLOW)
+		d->code = DECIDE_ALLOW;
+	return d->code;
+}
+
 void
 decision_clear(struct decision *d)
 {
+	free(d->store);
 	free(d->missing);
 	free(d->info.scopes);
 	cJSON_Delete(d->info.claims);
 	memset(d, 0, sizeof(*d));
 	d->refresh_issuer = -1;
+	d->issuer = -1;
 }
 
 const char *

@@ -41,6 +41,8 @@ struct decision {
 	char reason[256];	/* why, for logs and error_description */
 	char *missing;		/* insufficient_scope: missing scopes */
 	int refresh_issuer;	/* issuer whose key set may be stale, or -1 */
+	int issuer;		/* index of the token's issuer, or -1 */
+	char *store;		/* backing for info strings of a cached hit */
 	struct authinfo info;	/* DECIDE_ALLOW only */
 };
 
@@ -59,6 +61,14 @@ struct decide_input {
  */
 enum decide_code decide(const struct decide_input *in, const char *token,
     size_t len, struct decision *d);
+
+/*
+ * Re-apply the checks that depend on the moment and the location (exp
+ * with the leeway, required scopes) to d, an allow decision remembered
+ * from before.  Returns the new d->code.
+ */
+enum decide_code decide_recheck(const struct decide_input *in,
+    struct decision *d);
 
 /* Free what d holds and reset it; safe on a zeroed or cleared d. */
 void decision_clear(struct decision *d);

@@ -6,6 +6,7 @@
 struct slot {
 	pthread_mutex_t lock;
 	jwks *set;
+	unsigned long generation;
 };
 
 struct keystore {
@@ -60,7 +61,19 @@ keystore_set(struct keystore *ks, size_t i, jwks *set)
 	pthread_mutex_lock(&ks->slots[i].lock);
 	old = ks->slots[i].set;
 	ks->slots[i].set = set;
+	ks->slots[i].generation++;
 	pthread_mutex_unlock(&ks->slots[i].lock);
 	/* Readers still holding old keep it alive until they drop it. */
 	jwks_free(old);
+}
+
+unsigned long
+keystore_generation(struct keystore *ks, size_t i)
+{
+	unsigned long g;
+
+	pthread_mutex_lock(&ks->slots[i].lock);
+	g = ks->slots[i].generation;
+	pthread_mutex_unlock(&ks->slots[i].lock);
+	return g;
 }

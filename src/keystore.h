@@ -28,4 +28,7 @@ jwks *keystore_get(struct keystore *ks, size_t i);
 /* Put set (the caller's reference moves into the store) in slot i. */
 void keystore_set(struct keystore *ks, size_t i, jwks *set);
 
+/* How many times slot i has been set: changes whenever its set does. */
+unsigned long keystore_generation(struct keystore *ks, size_t i);
+
 #endif

@@ -294,7 +294,7 @@ allow(const struct state *st, const struct request *req,
 static void
 log_decision(int status, const char *error, const char *reason,
     const struct config_resource *res, const struct decision *d,
-    const struct timespec *t0)
+    int cached, const struct timespec *t0)
 {
 	char why[320], sub[160], cid[160];
 	struct timespec t1;
@@ -304,11 +304,12 @@ log_decision(int status, const char *error, const char *reason,
 	us = (t1.tv_sec - t0->tv_sec) * 1000000L +
 	    (t1.tv_nsec - t0->tv_nsec) / 1000;
 	log_msg("decision status=%d error=%s reason=%s resource=%s sub=%s "
-	    "client_id=%s iss=%s us=%ld", status, error ? error : "-",
+	    "client_id=%s iss=%s cache=%s us=%ld", status, error ? error : "-",
 	    log_quote(reason, why, sizeof(why)), res ? res->url : "-",
 	    log_quote(d ? d->info.subject : NULL, sub, sizeof(sub)),
 	    log_quote(d ? d->info.client_id : NULL, cid, sizeof(cid)),
-	    d && d->info.issuer ? d->info.issuer : "-", us);
+	    d && d->info.issuer ? d->info.issuer : "-", cached ? "hit" : "-",
+	    us);
 }
 
 static int
@@ -322,7 +323,7 @@ decision_endpoint(const struct state *st, const struct request *req,
 	struct timespec t0;
 	struct buf scopes;
 	size_t len = 0;
-	int status;
+	int status, cached = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	buf_init(&scopes, 8192);
@@ -338,7 +339,7 @@ decision_endpoint(const struct state *st, const struct request *req,
 		    "MCPAUTH_RESOURCE is not set";
 		response_init(r, 500);
 		json_error(r, "server_error", why);
-		log_decision(500, "server_error", why, NULL, NULL, &t0);
+		log_decision(500, "server_error", why, NULL, NULL, 0, &t0);
 		status = 500;
 		goto done;
 	}
@@ -350,7 +351,7 @@ decision_endpoint(const struct state *st, const struct request *req,
 	    param_set(req, "HTTP_ACCESS_CONTROL_REQUEST_METHOD") != NULL) {
 		response_init(r, 200);
 		response_header(r, "X-Accel-Expires", "0");
-		log_decision(200, NULL, "CORS preflight", res, NULL, &t0);
+		log_decision(200, NULL, "CORS preflight", res, NULL, 0, &t0);
 		status = 200;
 		goto done;
 	}
@@ -358,12 +359,12 @@ decision_endpoint(const struct state *st, const struct request *req,
 	case CRED_NONE:
 		why = "no bearer token";
 		challenge(r, 401, res, scopes.p, NULL, why);
-		log_decision(401, "unauthorized", why, res, NULL, &t0);
+		log_decision(401, "unauthorized", why, res, NULL, 0, &t0);
 		status = 401;
 		goto done;
 	case CRED_BAD:
 		challenge(r, 401, res, scopes.p, "invalid_request", why);
-		log_decision(401, "invalid_request", why, res, NULL, &t0);
+		log_decision(401, "invalid_request", why, res, NULL, 0, &t0);
 		status = 401;
 		goto done;
 	case CRED_TOKEN:
@@ -371,7 +372,11 @@ decision_endpoint(const struct state *st, const struct request *req,
 	}
 	in = (struct decide_input){ st->cfg, res, st->keys, scopes_override,
 	    now };
-	switch (decide(&in, tok, len, &d)) {
+	if ((cached = tokcache_get(st->tokens, &in, tok, len, &d)))
+		decide_recheck(&in, &d);
+	else if (decide(&in, tok, len, &d) == DECIDE_ALLOW)
+		tokcache_put(st->tokens, &in, tok, len, &d);
+	switch (d.code) {
 	case DECIDE_ALLOW:
 		allow(st, req, &d, now, r);
 		status = 200;
@@ -394,7 +399,7 @@ decision_endpoint(const struct state *st, const struct request *req,
 	}
 	*refresh = d.refresh_issuer;
 	log_decision(status, status == 200 ? NULL : decide_error_name(d.code),
-	    status == 200 ? "allowed" : d.reason, res, &d, &t0);
+	    status == 200 ? "allowed" : d.reason, res, &d, cached, &t0);
 done:
 	/* Refusals must never be cached by the web server. */
 	if (status != 200)

@@ -22,6 +22,11 @@ state_load(const char *path, long long now, char *err, size_t errlen)
 	}
 	if (refresh_start(st->refresh, now, err, errlen) == -1)
 		goto fail;
+	if (st->cfg->token_cache_entries > 0 && (st->tokens =
+	    tokcache_new((size_t)st->cfg->token_cache_entries)) == NULL) {
+		snprintf(err, errlen, "out of memory for token_cache_entries");
+		goto fail;
+	}
 	return st;
 fail:
 	state_free(st);
@@ -41,6 +46,7 @@ state_free(struct state *st)
 {
 	if (st == NULL || atomic_fetch_sub(&st->refs, 1) != 1)
 		return;
+	tokcache_free(st->tokens);
 	refresh_free(st->refresh);
 	keystore_free(st->keys);
 	config_free(st->cfg);

@@ -12,12 +12,14 @@
 #include "config.h"
 #include "keystore.h"
 #include "refresh.h"
+#include "tokcache.h"
 
 struct state {
 	atomic_int refs;
 	struct config *cfg;
 	struct keystore *keys;
 	struct refresh *refresh;
+	struct tokcache *tokens;	/* NULL when token_cache_entries is 0 */
 };
 
 /*

@@ -180,8 +180,32 @@ is "$(status_of)" 403 "authorizer 403"
 fcgi m authorizer MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $expired"
 is "$(status_of) $(header X-Auth-Subject)" "401 " "authorizer 401 without identity"
 
+# --- the verified-token cache ------------------------------------------------
+printf 'issuer %s jwks=%s/jwks.json\ninsecure_http on\nresource https://a.example\n    leeway 0\nresource https://b.example\n' \
+	"$ISSUER" "$ISSUER" > "$T/c.conf"
+start_mcpauth c "$T/c.conf"
+short=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
+	"{\"iss\":\"$ISSUER\",\"aud\":\"https://a.example\",\"exp\":$(($(date +%s) + 2)),\"sub\":\"carol\",\"scope\":\"s1\"}")
+fcgi c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
+is "$(status_of) $(header X-Auth-Subject)" "200 carol" "cache: first use decided in full"
+fcgi c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
+is "$(status_of) $(header X-Auth-Subject) $(header X-Auth-Scopes) $(header X-Auth-Audience)" \
+	"200 carol s1 https://a.example" "cache: a repeated token gets the same identity"
+is "$(grep -c 'sub="carol".* cache=hit ' "$T/c.log")" 1 "cache: the repeat was a hit"
+fcgi c responder MCPAUTH_RESOURCE=https://b.example "HTTP_AUTHORIZATION=Bearer $short"
+is "$(status_of) $(header WWW-Authenticate | sed 's/.*error_description=//')" \
+	'401 "aud does not contain https://b.example"' \
+	"cache: keyed by policy, another location's audience is checked"
+fcgi c responder MCPAUTH_RESOURCE=https://a.example MCPAUTH_REQUIRED_SCOPES=s2 "HTTP_AUTHORIZATION=Bearer $short"
+is "$(status_of)" 403 "cache: required scopes checked again on a hit"
+sleep 3	# let the 2 s token expire
+fcgi c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
+case "$(header WWW-Authenticate)" in *'error_description="token expired at'*) r=0 ;; *) r=1 ;; esac
+is "$(status_of)" 401 "cache: a cached token is refused once it expires"
+ok $r "cache: expiry checked again on a hit"
+
 # --- logs -------------------------------------------------------------------
-grep -q "decision status=200 error=- reason=\"allowed\" resource=$RES sub=\"alice\" client_id=\"app-1\" iss=$ISSUER us=" "$T/m.log"
+grep -q "decision status=200 error=- reason=\"allowed\" resource=$RES sub=\"alice\" client_id=\"app-1\" iss=$ISSUER cache=- us=" "$T/m.log"
 ok $? "a 200 is logged with its caller"
 grep -q "decision status=401 error=invalid_token reason=\"token expired at 1000 " "$T/m.log"
 ok $? "a 401 is logged with its reason"

@@ -94,6 +94,7 @@ allow_cors_preflight off
 claims_header on
 decision_cache_max 60
 insecure_http off
+token_cache_entries 10000
 resource https://mcp.example/mcp
     audience https://mcp.example/mcp
     required_scopes read

@@ -180,6 +180,7 @@ main(void)
 	    "claims_header on\n"
 	    "decision_cache_max 60\n"
 	    "insecure_http on\n"
+	    "token_cache_entries 10000\n"
 	    "cache_dir /etc/cache\n"
 	    "resource https://m.example/mcp\n"
 	    "    audience https://m.example/mcp\n"

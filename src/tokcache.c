@@ -1,0 +1,149 @@
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "tokcache.h"
+
+#define NLOCKS 64
+
+struct entry {
+	unsigned char hash[32];
+	const struct config_resource *resource;	/* NULL: empty */
+	int issuer;
+	unsigned long generation;
+	long long exp;
+	const char *audience;		/* points into the config */
+	unsigned short sub, cid;	/* offsets into s; 0xffff: none */
+	char s[TOKCACHE_STRINGS];	/* scopes at 0, then sub, cid */
+};
+
+struct tokcache {
+	size_t n;
+	pthread_mutex_t locks[NLOCKS];
+	struct entry e[];
+};
+
+struct tokcache *
+tokcache_new(size_t n)
+{
+	struct tokcache *c;
+	int i;
+
+	if (n == 0 || (c = calloc(1, sizeof(*c) + n * sizeof(c->e[0])))
+	    == NULL)
+		return NULL;
+	c->n = n;
+	for (i = 0; i < NLOCKS; i++)
+		pthread_mutex_init(&c->locks[i], NULL);
+	return c;
+}
+
+void
+tokcache_free(struct tokcache *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < NLOCKS; i++)
+		pthread_mutex_destroy(&c->locks[i]);
+	free(c);
+}
+
+/* The slot for a hash; the first 8 bytes are as good as random. */
+static size_t
+slot(const struct tokcache *c, const unsigned char *h)
+{
+	unsigned long long v;
+
+	memcpy(&v, h, sizeof(v));
+	return (size_t)(v % c->n);
+}
+
+int
+tokcache_get(struct tokcache *c, const struct decide_input *in,
+    const char *token, size_t len, struct decision *d)
+{
+	unsigned char h[32];
+	struct entry e;
+	const char *dot1, *dot2;
+	size_t i;
+
+	if (c == NULL || crypto_sha256(token, len, h) == -1)
+		return 0;
+	i = slot(c, h);
+	pthread_mutex_lock(&c->locks[i % NLOCKS]);
+	e = c->e[i];
+	pthread_mutex_unlock(&c->locks[i % NLOCKS]);
+	if (e.resource != in->resource || !crypto_memeq(e.hash, h, 32) ||
+	    keystore_generation(in->keys, (size_t)e.issuer) != e.generation)
+		return 0;
+	memset(d, 0, sizeof(*d));
+	d->refresh_issuer = -1;
+	d->issuer = e.issuer;
+	if ((d->store = malloc(sizeof(e.s))) == NULL)
+		return 0;
+	memcpy(d->store, e.s, sizeof(e.s));
+	if ((d->info.scopes = strdup(d->store)) == NULL) {
+		decision_clear(d);
+		return 0;
+	}
+	d->info.subject = e.sub != 0xffff ? d->store + e.sub : NULL;
+	d->info.client_id = e.cid != 0xffff ? d->store + e.cid : NULL;
+	d->info.issuer = in->cfg->issuers[e.issuer].url;
+	d->info.audience = e.audience;
+	d->info.expires_at = e.exp;
+	/* The payload is the request's own: the same bytes, by the hash. */
+	dot1 = memchr(token, '.', len);
+	dot2 = memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token));
+	d->info.payload = dot1 + 1;
+	d->info.payload_len = (size_t)(dot2 - dot1 - 1);
+	return 1;
+}
+
+/* Append s (NULL: none) to e->s at *o; its offset, or -1 if full. */
+static int
+add(struct entry *e, size_t *o, const char *s, unsigned short *at)
+{
+	size_t n;
+
+	if (s == NULL) {
+		*at = 0xffff;
+		return 0;
+	}
+	n = strlen(s) + 1;
+	if (n > sizeof(e->s) - *o)
+		return -1;
+	memcpy(e->s + *o, s, n);
+	*at = (unsigned short)*o;
+	*o += n;
+	return 0;
+}
+
+void
+tokcache_put(struct tokcache *c, const struct decide_input *in,
+    const char *token, size_t len, const struct decision *d)
+{
+	unsigned short scopes_at;
+	struct entry e;
+	size_t i, o = 0;
+
+	if (c == NULL || d->code != DECIDE_ALLOW || d->issuer < 0)
+		return;
+	memset(&e, 0, sizeof(e));
+	if (crypto_sha256(token, len, e.hash) == -1 ||
+	    add(&e, &o, d->info.scopes, &scopes_at) == -1 ||
+	    add(&e, &o, d->info.subject, &e.sub) == -1 ||
+	    add(&e, &o, d->info.client_id, &e.cid) == -1)
+		return;		/* too large to remember: decide again */
+	e.resource = in->resource;
+	e.issuer = d->issuer;
+	e.generation = keystore_generation(in->keys, (size_t)d->issuer);
+	e.exp = d->info.expires_at;
+	e.audience = d->info.audience;
+	i = slot(c, e.hash);
+	pthread_mutex_lock(&c->locks[i % NLOCKS]);
+	c->e[i] = e;
+	pthread_mutex_unlock(&c->locks[i % NLOCKS]);
+}
