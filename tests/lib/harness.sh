@@ -93,3 +93,79 @@ finish() {
 	ok $? "no sanitizer report in any log"
 	tap_done
 }
+
+# free_port: a TCP port on loopback that nothing listens on now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# start_app: the echo app; sets APP_PORT.
+start_app() {
+	rm -f "$T/app.port"
+	python3 "$top/tests/tools/echo_app.py" --port 0 --portfile "$T/app.port" &
+	PIDS="$PIDS $!"
+	wait_for test -s "$T/app.port" || { echo "# app did not start"; exit 1; }
+	APP_PORT=$(cat "$T/app.port")
+}
+
+# start_nginx SOCKET [cache]: nginx with fcgi-conf/nginx, filled in only
+# for ports and paths (and, with "cache", the documented decision cache
+# switched on); mcpauth at SOCKET, the app at APP_PORT.  Sets NGINX (URL).
+start_nginx() {
+	NGINX_PORT=$(free_port)
+	cache_on="s|^\( *\)# \(include .*mcpauth-cache.conf;\)|\1\2|"
+	[ "${2:-}" = cache ] || cache_on=""
+	rm -rf "$T/nginx"
+	mkdir -p "$T/nginx/cache" "$T/nginx/tmp"
+	for f in mcpauth-fastcgi.conf mcpauth-proxy.conf mcpauth-cache.conf; do
+		cp "$top/fcgi-conf/nginx/$f" "$T/nginx/$f"
+	done
+	sed -e "s|listen 8080;|listen 127.0.0.1:$NGINX_PORT;|" \
+	    -e "s|unix:/run/mcpauth/mcpauth.sock|unix:$1|" \
+	    -e "s|127.0.0.1:3000|127.0.0.1:$APP_PORT|" \
+	    -e "s|/etc/nginx/|$T/nginx/|g" \
+	    -e "s|/var/cache/nginx/mcpauth|$T/nginx/cache|" \
+	    -e "$cache_on" \
+	    "$top/fcgi-conf/nginx/mcpauth.conf" > "$T/nginx/site.conf"
+	cat > "$T/nginx/nginx.conf" <<CONF
+daemon off;
+# The test directory is private to root, so the workers run as root here.
+user root root;
+worker_processes 1;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log info;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $T/nginx/tmp/body;
+    proxy_temp_path $T/nginx/tmp/proxy;
+    fastcgi_temp_path $T/nginx/tmp/fastcgi;
+    uwsgi_temp_path $T/nginx/tmp/uwsgi;
+    scgi_temp_path $T/nginx/tmp/scgi;
+    include $T/nginx/site.conf;
+}
+CONF
+	nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" 2>> "$T/nginx/error.log" &
+	NGINX_PID=$!
+	PIDS="$PIDS $!"
+	NGINX="http://127.0.0.1:$NGINX_PORT"
+	wait_for curl -s -o /dev/null "$NGINX/" || { echo "# nginx did not start"; cat "$T/nginx/error.log"; exit 1; }
+}
+
+stop_nginx() {
+	kill "$NGINX_PID" 2>/dev/null
+	wait "$NGINX_PID" 2>/dev/null
+}
+
+# get URL [CURL-ARGS...]: sets out (headers and body, CR removed).
+get() {
+	u=$1
+	shift
+	curl -s -i "$@" "$u" | tr -d '\r' > "$T/out"
+	out=$(cat "$T/out")
+}
+
+# http_status: the status code of the HTTP response in $out.
+http_status() {
+	printf '%s\n' "$out" | sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p'
+}

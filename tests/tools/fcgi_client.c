@@ -1,6 +1,7 @@
 /* fcgi_client: minimal FastCGI 1.0 client for integration tests and quick load tests.
  *
- *   fcgi_client [-r responder|authorizer] [-n COUNT] [-k] [-b BODYFILE] ADDR [NAME=VALUE ...]
+ *   fcgi_client [-r responder|authorizer] [-n COUNT] [-k] [-b BODYFILE]
+ *               [-t TOKENFILE [-o OFFSET]] [-c CLIENTS] ADDR [NAME=VALUE ...]
  *
  * ADDR is host:port or unix:/path. One request (id 1) is sent with the given params
  * and the body of BODYFILE ("-" for stdin) as FCGI_STDIN. FCGI_STDOUT is copied to
@@ -13,6 +14,18 @@
  * "requests=N ok=M seconds=S". ok counts complete responses whose headers have
  * "Status: 200" or no Status line. The run stops at the first request without a
  * complete FCGI_END_REQUEST (N then counts it) and exits with that request's status.
+ *
+ * -t TOKENFILE holds bearer tokens, one a line (empty lines skipped, a trailing CR
+ * ignored). Each request then also carries HTTP_AUTHORIZATION=Bearer <token>, request
+ * i taking token (OFFSET + i) mod the number of tokens, so -n cycles through them
+ * round-robin. Without -n the one request takes token OFFSET (default 0).
+ *
+ * -c CLIENTS (with -n) runs CLIENTS processes at once that share the COUNT requests
+ * (the first COUNT mod CLIENTS send one more); with -t, client j starts at token
+ * OFFSET + j * tokens / CLIENTS, so -n TOKENS -c 2 sends every token exactly once.
+ * They start together; the line printed sums their requests and ok, and seconds is the
+ * wall time until the last one finished. The exit status is the first failing
+ * client's, else 0.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -26,6 +39,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,8 +69,20 @@ enum { RC_OK = 0, RC_ERR = 1, RC_USAGE = 2, RC_CLOSED = 3 };
 
 static const char usage_text[] =
 	"usage: fcgi_client [-r responder|authorizer] [-n COUNT] [-k] [-b BODYFILE]\n"
-	"                   ADDR [NAME=VALUE ...]\n"
-	"  ADDR: host:port or unix:/path\n";
+	"                   [-t TOKENFILE [-o OFFSET]] [-c CLIENTS] ADDR [NAME=VALUE ...]\n"
+	"  ADDR: host:port or unix:/path\n"
+	"  -t: one bearer token a line, used round-robin as HTTP_AUTHORIZATION\n"
+	"  -c: with -n, that many client processes in parallel sharing COUNT\n";
+
+enum { MAX_CLIENTS = 64 };
+
+/* Bearer tokens from -t: pointers into one buffer. */
+struct tokens {
+	char *data;
+	char **tok;
+	size_t *len;
+	size_t n;
+};
 
 struct buf {
 	unsigned char *p;
@@ -159,29 +185,6 @@ static void add_length(struct buf *b, size_t n)
 		buf_add(b, l, 4);
 }
 
-/* The whole request: BEGIN_REQUEST, PARAMS stream, STDIN stream. */
-static void build_request(struct buf *req, int role, int flags,
-			  char *const *pairs, int npairs, const struct buf *body)
-{
-	unsigned char begin[8] = { 0, (unsigned char)role, (unsigned char)flags };
-	struct buf params = { 0 };
-	int i;
-
-	for (i = 0; i < npairs; i++) {
-		const char *eq = strchr(pairs[i], '=');
-		size_t nlen = (size_t)(eq - pairs[i]), vlen = strlen(eq + 1);
-
-		add_length(&params, nlen);
-		add_length(&params, vlen);
-		buf_add(&params, pairs[i], nlen);
-		buf_add(&params, eq + 1, vlen);
-	}
-	add_record(req, FCGI_BEGIN_REQUEST, begin, sizeof begin);
-	add_stream(req, FCGI_PARAMS, &params);
-	add_stream(req, FCGI_STDIN, body);
-	free(params.p);
-}
-
 static int read_body(const char *path, struct buf *b)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
@@ -200,6 +203,103 @@ static int read_body(const char *path, struct buf *b)
 		fclose(f);
 	if (bad) {
 		fprintf(stderr, "fcgi_client: %s: read error\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* One name-value pair of the PARAMS stream. */
+static void add_pair(struct buf *params, const char *name, size_t nlen,
+		     const char *value, size_t vlen)
+{
+	add_length(params, nlen);
+	add_length(params, vlen);
+	buf_add(params, name, nlen);
+	buf_add(params, value, vlen);
+}
+
+/* The NAME=VALUE arguments as PARAMS content. */
+static void encode_pairs(struct buf *params, char *const *pairs, int npairs)
+{
+	int i;
+
+	for (i = 0; i < npairs; i++) {
+		const char *eq = strchr(pairs[i], '=');
+
+		add_pair(params, pairs[i], (size_t)(eq - pairs[i]), eq + 1, strlen(eq + 1));
+	}
+}
+
+/* The whole request: BEGIN_REQUEST, PARAMS stream, STDIN stream. */
+static void build_request(struct buf *req, int role, int flags,
+			  const struct buf *params, const struct buf *body)
+{
+	unsigned char begin[8] = { 0, (unsigned char)role, (unsigned char)flags };
+
+	add_record(req, FCGI_BEGIN_REQUEST, begin, sizeof begin);
+	add_stream(req, FCGI_PARAMS, params);
+	add_stream(req, FCGI_STDIN, body);
+}
+
+/* req = the request with the fixed params plus HTTP_AUTHORIZATION for token i;
+ * params is scratch space holding the fixed params in its first fixed_len bytes. */
+static void build_token_request(struct buf *req, int role, int flags, struct buf *params,
+				size_t fixed_len, const struct tokens *tk, size_t i,
+				const struct buf *body)
+{
+	static const char name[] = "HTTP_AUTHORIZATION", bearer[] = "Bearer ";
+	size_t vlen = sizeof bearer - 1 + tk->len[i];
+
+	params->len = fixed_len;
+	add_length(params, sizeof name - 1);
+	add_length(params, vlen);
+	buf_add(params, name, sizeof name - 1);
+	buf_add(params, bearer, sizeof bearer - 1);
+	buf_add(params, tk->tok[i], tk->len[i]);
+	req->len = 0;
+	build_request(req, role, flags, params, body);
+}
+
+/* Load -t FILE: one token a line; at least one is required. */
+static int read_tokens(const char *path, struct tokens *tk)
+{
+	struct buf b = { 0 };
+	size_t i, start, cap = 0;
+	char **tp;
+	size_t *lp;
+
+	if (read_body(path, &b) < 0)
+		return -1;
+	buf_add(&b, "\n", 1);	/* a last line without newline */
+	tk->data = (char *)b.p;
+	for (i = start = 0; i < b.len; i++) {
+		size_t n;
+
+		if (b.p[i] != '\n')
+			continue;
+		n = i - start;
+		if (n && b.p[i - 1] == '\r')
+			n--;
+		if (n) {
+			if (tk->n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				tp = realloc(tk->tok, cap * sizeof *tp);
+				lp = tp ? realloc(tk->len, cap * sizeof *lp) : NULL;
+				if (tp)
+					tk->tok = tp;
+				if (!tp || !lp) {
+					fputs("fcgi_client: out of memory\n", stderr);
+					return -1;
+				}
+				tk->len = lp;
+			}
+			tk->tok[tk->n] = (char *)b.p + start;
+			tk->len[tk->n++] = n;
+		}
+		start = i + 1;
+	}
+	if (tk->n == 0) {
+		fprintf(stderr, "fcgi_client: %s: no tokens\n", path);
 		return -1;
 	}
 	return 0;
@@ -407,16 +507,123 @@ static int status_ok(const unsigned char *p, size_t n)
 	return 1;
 }
 
+/* What one bench loop needs. */
+struct run {
+	const struct target *t;
+	const char *addr;
+	int role, keep;
+	struct buf *req, *params;	/* params: scratch when tk is set */
+	size_t fixed_len;
+	const struct tokens *tk;	/* NULL: req is the same every time */
+	const struct buf *body;
+};
+
+/* COUNT requests starting at token first; *done and *ok as in the usage. */
+static int bench_loop(const struct run *r, long count, size_t first, long *done, long *ok)
+{
+	struct buf head = { 0 };
+	int fd = -1, rc = RC_OK;
+	int flags = r->keep ? FCGI_KEEP_CONN : 0;
+	size_t ti = first;
+
+	*done = *ok = 0;
+	while (*done < count && rc == RC_OK) {
+		if (r->tk) {
+			build_token_request(r->req, r->role, flags, r->params, r->fixed_len,
+					    r->tk, ti, r->body);
+			if (++ti == r->tk->n)
+				ti = 0;
+		}
+		head.len = 0;
+		rc = do_request(r->t, r->addr, &fd, r->keep, r->req, NULL, NULL, &head);
+		(*done)++;
+		if (rc == RC_OK && status_ok(head.p, head.len))
+			(*ok)++;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(head.p);
+	return rc;
+}
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* -c CLIENTS: fork them, start them together, sum what they report. */
+static int bench_parallel(const struct run *r, long count, size_t offset, int clients)
+{
+	struct { long done, ok; int rc; } res;
+	struct timespec t0, t1;
+	int go[2], results[2], j, rc = RC_OK, status;
+	long done = 0, ok = 0;
+	pid_t pid[MAX_CLIENTS];
+	char c;
+
+	if (pipe(go) < 0 || pipe(results) < 0) {
+		perror("fcgi_client: pipe");
+		return RC_ERR;
+	}
+	fflush(NULL);
+	for (j = 0; j < clients; j++) {
+		long n = count / clients + (j < count % clients);
+		size_t first = r->tk ? (offset + (size_t)j * r->tk->n / (size_t)clients) % r->tk->n : 0;
+
+		if ((pid[j] = fork()) < 0) {
+			perror("fcgi_client: fork");
+			clients = j;
+			rc = RC_ERR;
+			break;
+		}
+		if (pid[j] == 0) {
+			close(go[1]);
+			close(results[0]);
+			while (read(go[0], &c, 1) < 0 && errno == EINTR)
+				;	/* EOF: the parent says go */
+			res.rc = bench_loop(r, n, first, &res.done, &res.ok);
+			if (write(results[1], &res, sizeof res) != (ssize_t)sizeof res)
+				_exit(RC_ERR);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(results[1]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	close(go[1]);
+	for (j = 0; j < clients; j++) {
+		if (read_full(results[0], (unsigned char *)&res, sizeof res) != 0) {
+			fputs("fcgi_client: a client died\n", stderr);
+			if (rc == RC_OK)
+				rc = RC_ERR;
+			break;
+		}
+		done += res.done;
+		ok += res.ok;
+		if (rc == RC_OK)
+			rc = res.rc;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	close(results[0]);
+	for (j = 0; j < clients; j++)
+		if (waitpid(pid[j], &status, 0) > 0 && rc == RC_OK &&
+		    !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+			rc = RC_ERR;
+	printf("requests=%ld ok=%ld seconds=%.3f\n", done, ok, seconds_between(&t0, &t1));
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	struct buf body = { 0 }, req = { 0 }, head = { 0 };
-	struct timespec t0, t1;
+	struct buf body = { 0 }, req = { 0 }, params = { 0 };
+	struct tokens tk = { 0 };
 	struct target t;
-	const char *bodyfile = NULL, *addr;
-	long count = 0, done = 0, ok = 0;
+	struct run run;
+	const char *bodyfile = NULL, *tokfile = NULL, *addr;
+	long count = 0, offset = 0, clients = 1;
 	int role = FCGI_RESPONDER, keep = 0, fd = -1, opt, rc, i;
 
-	while ((opt = getopt(argc, argv, "r:n:kb:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:n:kb:t:o:c:")) != -1) {
 		switch (opt) {
 		case 'r':
 			if (strcmp(optarg, "responder") == 0)
@@ -436,16 +643,31 @@ int main(int argc, char **argv)
 		case 'b':
 			bodyfile = optarg;
 			break;
+		case 't':
+			tokfile = optarg;
+			break;
+		case 'o':
+			if (parse_long(optarg, 0, 1000000000L, &offset) < 0)
+				return usage();
+			break;
+		case 'c':
+			if (parse_long(optarg, 1, MAX_CLIENTS, &clients) < 0)
+				return usage();
+			break;
 		default:
 			return usage();
 		}
 	}
-	if (optind >= argc)
+	if (optind >= argc || (clients > 1 && count == 0))
 		return usage();
 	addr = argv[optind++];
 	for (i = optind; i < argc; i++) {
 		if (argv[i][0] == '=' || !strchr(argv[i], '=')) {
 			fprintf(stderr, "fcgi_client: bad param '%s' (want NAME=VALUE)\n", argv[i]);
+			return usage();
+		}
+		if (tokfile && strncmp(argv[i], "HTTP_AUTHORIZATION=", 19) == 0) {
+			fputs("fcgi_client: -t sets HTTP_AUTHORIZATION itself\n", stderr);
 			return usage();
 		}
 	}
@@ -455,11 +677,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fcgi_client: bad address '%s'\n", addr);
 		return usage();
 	}
-	if (bodyfile && read_body(bodyfile, &body) < 0) {
+	if ((bodyfile && read_body(bodyfile, &body) < 0) ||
+	    (tokfile && read_tokens(tokfile, &tk) < 0)) {
 		free(body.p);
+		free(tk.data);
+		free(tk.tok);
+		free(tk.len);
 		return RC_ERR;
 	}
-	build_request(&req, role, keep ? FCGI_KEEP_CONN : 0, argv + optind, argc - optind, &body);
+	encode_pairs(&params, argv + optind, argc - optind);
+	run = (struct run){ &t, addr, role, keep, &req, &params, params.len,
+			    tokfile ? &tk : NULL, &body };
+	if (tokfile)
+		build_token_request(&req, role, count && keep ? FCGI_KEEP_CONN : 0, &params,
+				    params.len, &tk, (size_t)offset % tk.n, &body);
+	else
+		build_request(&req, role, count && keep ? FCGI_KEEP_CONN : 0, &params, &body);
 	signal(SIGPIPE, SIG_IGN);	/* a closed peer gives EPIPE, not death */
 
 	if (count == 0) {
@@ -468,24 +701,22 @@ int main(int argc, char **argv)
 			fputs("fcgi_client: write error on stdout\n", stderr);
 			rc = RC_ERR;
 		}
-	} else {	/* bench mode */
-		rc = RC_OK;
+	} else if (clients > 1) {
+		rc = bench_parallel(&run, count, tokfile ? (size_t)offset % tk.n : 0, (int)clients);
+	} else {	/* bench mode, one client */
+		struct timespec t0, t1;
+		long done, ok;
+
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		while (done < count && rc == RC_OK) {
-			head.len = 0;
-			rc = do_request(&t, addr, &fd, keep, &req, NULL, NULL, &head);
-			done++;
-			if (rc == RC_OK && status_ok(head.p, head.len))
-				ok++;
-		}
+		rc = bench_loop(&run, count, tokfile ? (size_t)offset % tk.n : 0, &done, &ok);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (fd >= 0)
-			close(fd);
-		printf("requests=%ld ok=%ld seconds=%.3f\n", done, ok,
-		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		printf("requests=%ld ok=%ld seconds=%.3f\n", done, ok, seconds_between(&t0, &t1));
 	}
 	free(req.p);
+	free(params.p);
 	free(body.p);
-	free(head.p);
+	free(tk.data);
+	free(tk.tok);
+	free(tk.len);
 	return rc;
 }

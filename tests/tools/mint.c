@@ -16,6 +16,9 @@ static const char usage_text[] =
 	"  mint jwks KEY.pem[,kid[,alg[,use]]] ...     empty fields are omitted\n"
 	"  mint sign KEY.pem ALG HEADER_JSON PAYLOAD_JSON\n"
 	"           [--sig ok|der|empty|zero|long|short|high-s|strip0]\n"
+	"  mint many KEY.pem ALG N HEADER_JSON PAYLOAD_TEMPLATE [START]\n"
+	"      N tokens, one a line, for indices START.. (default 0); every %d in\n"
+	"      PAYLOAD_TEMPLATE is replaced by the index\n"
 	"  mint hmac SECRET_FILE ALG HEADER_JSON PAYLOAD_JSON\n"
 	"  mint pubpem KEY.pem\n"
 	"  mint b64url STRING\n"
@@ -220,6 +223,77 @@ static int cmd_sign(int argc, char **argv)
 	return rc;
 }
 
+/* Decimal count or index for "many": digits only, at most 10^9. */
+static int parse_index(const char *s, long *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	*out = strtol(s, &end, 10);
+	return *end || *out > 1000000000L ? -1 : 0;
+}
+
+/* The template with every "%d" replaced by index; malloc'd, NULL if out of memory. */
+static char *expand(const char *tmpl, long index)
+{
+	char num[24], *out, *o;
+	size_t nlen, hits = 0;
+	const char *p;
+
+	nlen = (size_t)snprintf(num, sizeof num, "%ld", index);
+	for (p = tmpl; (p = strstr(p, "%d")); p += 2)
+		hits++;
+	if (!(out = malloc(strlen(tmpl) + hits * nlen + 1)))
+		return NULL;
+	for (o = out, p = tmpl; *p;) {
+		if (p[0] == '%' && p[1] == 'd') {
+			memcpy(o, num, nlen);
+			o += nlen;
+			p += 2;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Many tokens from one key load: for benchmarks that need distinct tokens. */
+static int cmd_many(int argc, char **argv)
+{
+	static char obuf[1 << 16];
+	long n, start = 0;
+	mint_key *k;
+	int rc = 0;
+
+	if ((argc != 7 && argc != 8) || parse_index(argv[4], &n) < 0 ||
+	    (argc == 8 && parse_index(argv[7], &start) < 0))
+		return usage();
+	if (!(k = load(argv[2])))
+		return 1;
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	for (long i = start; i < start + n && rc == 0; i++) {
+		char *payload = expand(argv[6], i), *tok;
+
+		if (!payload) {
+			rc = fail("out of memory", "many");
+			break;
+		}
+		tok = mint_sign(k, argv[3], argv[5], payload, MINT_SIG_OK);
+		free(payload);
+		if (!tok) {
+			rc = fail("cannot sign (alg must fit the key)", argv[3]);
+			break;
+		}
+		fputs(tok, stdout);
+		putchar('\n');
+		free(tok);
+	}
+	mint_key_free(k);
+	return rc;
+}
+
 static int cmd_hmac(int argc, char **argv)
 {
 	unsigned char *secret;
@@ -272,6 +346,8 @@ int main(int argc, char **argv)
 		rc = cmd_jwks(argc, argv);
 	else if (strcmp(argv[1], "sign") == 0)
 		rc = cmd_sign(argc, argv);
+	else if (strcmp(argv[1], "many") == 0)
+		rc = cmd_many(argc, argv);
 	else if (strcmp(argv[1], "hmac") == 0)
 		rc = cmd_hmac(argc, argv);
 	else if (strcmp(argv[1], "pubpem") == 0)

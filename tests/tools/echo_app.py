@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""A stand-in MCP app: answers every request with the request's headers.
+
+Usage: python3 tests/tools/echo_app.py --port PORT [--portfile FILE]
+
+The body is JSON: {"method": ..., "path": ..., "headers": {name: value}},
+header names in lower case, so a test can see exactly what the app got.
+"""
+import argparse, json, os, signal, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Echo(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def answer(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n:
+            self.rfile.read(n)
+        body = json.dumps({
+            "method": self.command,
+            "path": self.path,
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+        }, sort_keys=True).encode() + b"\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_DELETE = answer
+
+    def log_message(self, *args):
+        pass
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--portfile")
+    a = ap.parse_args()
+    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Echo)
+    srv.daemon_threads = True
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if a.portfile:
+        tmp = a.portfile + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(str(srv.server_address[1]))
+        os.replace(tmp, a.portfile)
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
