@@ -26,7 +26,7 @@ MINT = $(B)/mint
 MINTOBJ = $(B)/obj/mintlib.o
 FCGI_CLIENT = $(B)/fcgi_client
 
-.PHONY: all test check unit integration asan bench clean install deps
+.PHONY: all demo demo-stop test check unit integration asan bench clean install deps
 all: $(B)/mcpauth
 
 $(B)/obj/%.o: src/%.c src/*.h | $(B)/obj
@@ -58,6 +58,14 @@ $(B)/obj $(B)/tests:
 
 deps:
 	sh scripts/install-deps.sh
+
+# A working local setup: issuer keys, mcpauth, nginx and an app.
+demo: deps
+	$(MAKE) $(B)/mcpauth $(MINT)
+	sh scripts/demo.sh
+
+demo-stop:
+	sh scripts/demo.sh stop
 
 # Every test speaks TAP: unit tests are C programs and shell scripts,
 # integration tests start the real service and servers on loopback.

@@ -55,6 +55,8 @@ is "$(http_status)" 401 "no token: 401"
 is "$(grep -c '^WWW-Authenticate:' "$T/out")" 1 "no token: one challenge"
 is "$(header WWW-Authenticate)" "Bearer resource_metadata=\"$MD_URL\", scope=\"mcp:tools\"" \
 	"no token: the challenge byte for byte"
+is "$(header Content-Type) $(body)" 'application/json {"error":"unauthorized"}' \
+	"no token: JSON body"
 get "$NGINX/mcp" -H "Authorization: Bearer $(token 1000 mcp:tools "")"
 is "$(http_status)" 401 "expired: 401"
 is "$(header WWW-Authenticate)" "Bearer error=\"invalid_token\", scope=\"mcp:tools\", resource_metadata=\"$MD_URL\", error_description=\"token expired at 1000 (now $(date +%s), leeway 0)\"" \

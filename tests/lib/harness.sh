@@ -109,43 +109,14 @@ start_app() {
 }
 
 # start_nginx SOCKET [cache]: nginx with fcgi-conf/nginx, filled in only
-# for ports and paths (and, with "cache", the documented decision cache
-# switched on); mcpauth at SOCKET, the app at APP_PORT.  Sets NGINX (URL).
+# for ports and paths (scripts/local-nginx.sh); mcpauth at SOCKET, the app
+# at APP_PORT.  Sets NGINX (URL).
 start_nginx() {
 	NGINX_PORT=$(free_port)
-	cache_on="s|^\( *\)# \(include .*mcpauth-cache.conf;\)|\1\2|"
-	[ "${2:-}" = cache ] || cache_on=""
 	rm -rf "$T/nginx"
-	mkdir -p "$T/nginx/cache" "$T/nginx/tmp"
-	for f in mcpauth-fastcgi.conf mcpauth-proxy.conf mcpauth-cache.conf; do
-		cp "$top/fcgi-conf/nginx/$f" "$T/nginx/$f"
-	done
-	sed -e "s|listen 8080;|listen 127.0.0.1:$NGINX_PORT;|" \
-	    -e "s|unix:/run/mcpauth/mcpauth.sock|unix:$1|" \
-	    -e "s|127.0.0.1:3000|127.0.0.1:$APP_PORT|" \
-	    -e "s|/etc/nginx/|$T/nginx/|g" \
-	    -e "s|/var/cache/nginx/mcpauth|$T/nginx/cache|" \
-	    -e "$cache_on" \
-	    "$top/fcgi-conf/nginx/mcpauth.conf" > "$T/nginx/site.conf"
-	cat > "$T/nginx/nginx.conf" <<CONF
-daemon off;
-# The test directory is private to root, so the workers run as root here.
-user root root;
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log info;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $T/nginx/tmp/body;
-    proxy_temp_path $T/nginx/tmp/proxy;
-    fastcgi_temp_path $T/nginx/tmp/fastcgi;
-    uwsgi_temp_path $T/nginx/tmp/uwsgi;
-    scgi_temp_path $T/nginx/tmp/scgi;
-    include $T/nginx/site.conf;
-}
-CONF
-	nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" 2>> "$T/nginx/error.log" &
+	sh "$top/scripts/local-nginx.sh" "$T/nginx" "$1" "$APP_PORT" \
+		"$NGINX_PORT" "${2:-}"
+	nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" 2>> "$T/nginx.log" &
 	NGINX_PID=$!
 	PIDS="$PIDS $!"
 	NGINX="http://127.0.0.1:$NGINX_PORT"
