@@ -26,7 +26,7 @@ MINT = $(B)/mint
 MINTOBJ = $(B)/obj/mintlib.o
 FCGI_CLIENT = $(B)/fcgi_client
 
-.PHONY: all demo demo-stop test check unit integration asan bench clean install deps
+.PHONY: all demo demo-stop test check unit integration asan fuzz fuzzers bench clean install deps
 all: $(B)/mcpauth
 
 $(B)/obj/%.o: src/%.c src/*.h | $(B)/obj
@@ -49,6 +49,29 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIBOBJS) $(MINTOBJ) | $(B)/tests
 	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -Itests/unit -o $@ $< $(LIBOBJS) \
 		$(MINTOBJ) $(LDFLAGS_ALL) $(PKG_LIBS)
 
+# Fuzz targets: libFuzzer binaries (make fuzz), and replay binaries that
+# run saved inputs without libFuzzer (make test).
+FUZZ_TARGETS = token jwks metadata config service
+FUZZ_SECONDS ?= 20
+FUZZ_FLAGS = -Isrc -Itests/lib -Itests/fuzz
+REPLAYS = $(FUZZ_TARGETS:%=$(B)/replay_%)
+
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIBOBJS) $(MINTOBJ)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer $(FUZZ_FLAGS) -o $@ $< \
+		$(LIBOBJS) $(MINTOBJ) $(LDFLAGS_ALL) -fsanitize=fuzzer $(PKG_LIBS)
+
+$(B)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(LIBOBJS) $(MINTOBJ)
+	$(CC) $(CFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $< tests/fuzz/driver.c \
+		$(LIBOBJS) $(MINTOBJ) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+fuzzers: $(FUZZ_TARGETS:%=$(B)/fuzz_%) $(MINT)
+
+fuzz: deps
+	$(MAKE) B=build/fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" fuzzers
+	sh scripts/fuzz.sh $(FUZZ_SECONDS) build/fuzz
+
 $(B)/bench_verify: tests/bench/bench_verify.c $(LIBOBJS) $(MINTOBJ)
 	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -o $@ $< $(LIBOBJS) $(MINTOBJ) \
 		$(LDFLAGS_ALL) $(PKG_LIBS)
@@ -70,8 +93,8 @@ demo-stop:
 # Every test speaks TAP: unit tests are C programs and shell scripts,
 # integration tests start the real service and servers on loopback.
 TEST_ENV = MCPAUTH=$(abspath $(B)/mcpauth) MINT=$(abspath $(MINT)) \
-	FCGI_CLIENT=$(abspath $(FCGI_CLIENT))
-TOOLS = $(B)/mcpauth $(MINT) $(FCGI_CLIENT)
+	FCGI_CLIENT=$(abspath $(FCGI_CLIENT)) BUILD=$(abspath $(B))
+TOOLS = $(B)/mcpauth $(MINT) $(FCGI_CLIENT) $(REPLAYS)
 
 unit: $(TOOLS) $(UNIT_BINS)
 	$(TEST_ENV) prove -f $(UNIT_BINS) tests/unit/*.sh
