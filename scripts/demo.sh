@@ -40,8 +40,11 @@ CONF
 # 2. mcpauth, the app and nginx (fcgi-conf/nginx, ports and paths filled in).
 : > pids
 rm -f mcpauth.sock
+# Run as yourself; as root the demo says so explicitly (--allow-root).
+root=""
+[ "$(id -u)" -eq 0 ] && root=--allow-root
 "$top/build/mcpauth" serve -c mcpauth.conf --listen "unix:$D/mcpauth.sock" \
-	> /dev/null 2> mcpauth.log &
+	$root > /dev/null 2> mcpauth.log &
 echo $! >> pids
 python3 "$top/tests/tools/echo_app.py" --port "$APP_PORT" > /dev/null 2>&1 &
 echo $! >> pids

@@ -17,6 +17,8 @@ struct cmd_options {
 	const char *scopes;	/* verify --scopes; NULL if not given */
 	const char *listen;	/* serve --listen */
 	int threads;		/* serve --threads; 0: one per CPU */
+	const char *user;	/* serve --user: drop to it after binding */
+	int allow_root;		/* serve --allow-root */
 	const char *arg;	/* discover: the issuer URL */
 	const char *type;	/* discover --type */
 	int insecure_http;	/* discover --insecure-http */

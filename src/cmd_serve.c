@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "fcgi.h"
 #include "log.h"
+#include "privs.h"
 #include "service.h"
 #include "state.h"
 
@@ -115,37 +116,35 @@ cmd_serve(const struct cmd_options *o)
 	pthread_t sigthread, refresher;
 	char err[1024];
 	long n;
-	int threads = o->threads;
+	int threads = o->threads, cgi;
 
 	memset(&s, 0, sizeof(s));
 	s.config = o->config;
 	s.fd = -1;
 	pthread_mutex_init(&s.lock, NULL);
+	cgi = o->listen == NULL && !fcgi_stdin_is_socket();
+	if (!cgi && privs_check(o->user, o->allow_root, err, sizeof(err)) == -1)
+		goto fail;
 	if ((s.current = state_load(o->config, (long long)time(NULL), err,
-	    sizeof(err))) == NULL) {
-		log_msg("%s", err);
-		return CMD_FAILURE;
-	}
-	if (o->listen == NULL && !fcgi_stdin_is_socket()) {
-		if (getenv("GATEWAY_INTERFACE") != NULL) {
-			fcgi_cgi(handle, &s);
-			state_free(s.current);
-			return CMD_OK;
+	    sizeof(err))) == NULL)
+		goto fail;
+	if (cgi) {
+		if (getenv("GATEWAY_INTERFACE") == NULL) {
+			snprintf(err, sizeof(err), "nothing to serve: fd 0 is "
+			    "not a socket and no --listen was given (see "
+			    "mcpauth --help)");
+			goto fail;
 		}
-		log_msg("nothing to serve: fd 0 is not a socket and no --listen "
-		    "was given (see mcpauth --help)");
+		fcgi_cgi(handle, &s);
 		state_free(s.current);
-		return CMD_FAILURE;
+		return CMD_OK;
 	}
-	if (o->listen != NULL) {
-		if ((s.fd = fcgi_listen(o->listen, err, sizeof(err))) < 0) {
-			log_msg("%s", err);
-			state_free(s.current);
-			return CMD_FAILURE;
-		}
-	} else {
-		s.fd = 0;
-	}
+	s.fd = 0;
+	if (o->listen != NULL &&
+	    (s.fd = fcgi_listen(o->listen, err, sizeof(err))) < 0)
+		goto fail;
+	if (privs_drop(o->user, err, sizeof(err)) == -1)
+		goto fail;
 	if (threads <= 0 && (n = sysconf(_SC_NPROCESSORS_ONLN)) > 0)
 		threads = (int)n;
 	/* Every thread made from here on leaves these signals to sigwait. */
@@ -156,14 +155,12 @@ cmd_serve(const struct cmd_options *o)
 	sigaddset(&s.signals, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &s.signals, NULL);
 	if (pthread_create(&sigthread, NULL, signal_main, &s) != 0) {
-		log_msg("cannot start the signal thread");
-		state_free(s.current);
-		return CMD_FAILURE;
+		snprintf(err, sizeof(err), "cannot start the signal thread");
+		goto fail;
 	}
 	if (pthread_create(&refresher, NULL, refresher_main, &s) != 0) {
-		log_msg("cannot start the refresher thread");
-		state_free(s.current);
-		return CMD_FAILURE;
+		snprintf(err, sizeof(err), "cannot start the refresher thread");
+		goto fail;
 	}
 	log_msg("serving %s with %d threads (config %s)",
 	    o->listen ? o->listen : "fd 0", threads, o->config);
@@ -175,4 +172,8 @@ cmd_serve(const struct cmd_options *o)
 	state_free(s.current);
 	pthread_mutex_destroy(&s.lock);
 	return CMD_OK;
+fail:
+	log_msg("%s", err);
+	state_free(s.current);
+	return CMD_FAILURE;
 }

@@ -73,7 +73,8 @@ discover_check(const char *issuer, const char *text, size_t len,
 		goto done;
 	}
 	ju = json_string(doc, "jwks_uri");
-	if (ju != NULL && strncmp(ju, "https://", 8) != 0 &&
+	/* Only a jwks_uri that will be fetched must be https. */
+	if (ju != NULL && need_jwks && strncmp(ju, "https://", 8) != 0 &&
 	    !(allow_http && strncmp(ju, "http://", 7) == 0)) {
 		snprintf(err, errlen, "jwks_uri \"%.200s\" is not an https URL",
 		    ju);

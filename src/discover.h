@@ -23,7 +23,7 @@ int discover_urls(const char *issuer, enum config_issuer_type type,
 /*
  * Check that text is metadata for issuer: a JSON object whose "issuer"
  * equals it exactly, with a "jwks_uri" URL (https unless allow_http)
- * unless need_jwks is 0.  Returns 0 and sets *jwks_uri (caller frees; NULL
+ * unless need_jwks is 0 (then jwks_uri is neither needed nor checked).  Returns 0 and sets *jwks_uri (caller frees; NULL
  * if absent and not needed), or -1 with the reason in err.
  */
 int discover_check(const char *issuer, const char *text, size_t len,

@@ -18,6 +18,7 @@ usage(FILE *f)
 {
 	fputs(
 "usage: mcpauth [serve] [-c FILE] [--listen ADDR] [--threads N]\n"
+"               [--user NAME | --allow-root]\n"
 "       mcpauth check-config [-c FILE]\n"
 "       mcpauth verify [-c FILE] [--resource URL] [--scopes \"a b\"] < token\n"
 "       mcpauth discover ISSUER [--type oidc|oauth|auto]\n"
@@ -41,6 +42,8 @@ usage(FILE *f)
 "options:\n"
 "  --listen ADDR      serve: host:port or unix:/path to listen on\n"
 "  --threads N        serve: worker threads (default: one per CPU)\n"
+"  --user NAME        serve: started as root, become NAME after binding\n"
+"  --allow-root       serve: allow serving as root (not recommended)\n"
 "  -c FILE            config file (else $MCPAUTH_CONFIG, else\n"
 "                     " DEFAULT_CONFIG ")\n"
 "  --resource URL     verify: the configured resource to check against\n"
@@ -99,6 +102,12 @@ main(int argc, char **argv)
 			slot = &o.listen;
 		else if (strcmp(argv[i], "--type") == 0)
 			slot = &o.type;
+		else if (strcmp(argv[i], "--user") == 0)
+			slot = &o.user;
+		else if (strcmp(argv[i], "--allow-root") == 0) {
+			o.allow_root = 1;
+			continue;
+		}
 		else if (strcmp(argv[i], "--insecure-http") == 0) {
 			o.insecure_http = 1;
 			continue;

@@ -1,7 +1,19 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
+#include "log.h"
 #include "state.h"
+
+/* Files that others can change would let them change the policy. */
+static void
+warn_unsafe(const char *what, const char *path)
+{
+	struct stat sb;
+
+	if (path != NULL && stat(path, &sb) == 0 && (sb.st_mode & S_IWOTH))
+		log_msg("warning: %s%s is writable by other users", what, path);
+}
 
 struct state *
 state_load(const char *path, long long now, char *err, size_t errlen)
@@ -15,6 +27,8 @@ state_load(const char *path, long long now, char *err, size_t errlen)
 	atomic_init(&st->refs, 1);
 	if ((st->cfg = config_load(path, err, errlen)) == NULL)
 		goto fail;
+	warn_unsafe("", path);
+	warn_unsafe("cache_dir ", st->cfg->cache_dir);
 	if ((st->keys = keystore_new(st->cfg->nissuers)) == NULL ||
 	    (st->refresh = refresh_new(st->cfg, st->keys)) == NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -35,7 +35,8 @@ grep -q "mcpauth: serving fd 0" "$T/s.log"
 ok $? "its log reaches stderr (-n)"
 
 # -F 2: two processes share the socket; each answers.
-spawn-fcgi -s "$T/f.sock" -F 2 -P "$T/f.pid" -- "$MCPAUTH" serve -c "$T/m.conf" > /dev/null 2>&1
+spawn-fcgi -s "$T/f.sock" -F 2 -P "$T/f.pid" -u nobody -g nogroup -- \
+	"$MCPAUTH" serve -c "$T/m.conf" > /dev/null 2>&1
 wait_for test -S "$T/f.sock"
 n=$(pgrep -f "$MCPAUTH serve -c $T/m.conf" | wc -l)
 PIDS="$PIDS $(pgrep -f "$MCPAUTH serve -c $T/m.conf" | tr '\n' ' ')"

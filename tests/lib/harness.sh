@@ -44,7 +44,10 @@ start_mcpauth() {
 	name=$1 conf=$2
 	shift 2
 	rm -f "$T/$name.sock"
-	"$MCPAUTH" serve -c "$conf" --listen "unix:$T/$name.sock" "$@" \
+	# The tests run as root; production would use --user (see test_privs).
+	root=""
+	[ "$(id -u)" -eq 0 ] && root=--allow-root
+	"$MCPAUTH" serve -c "$conf" --listen "unix:$T/$name.sock" $root "$@" \
 		2>> "$T/$name.log" &
 	eval "PID_$name=$!"
 	PIDS="$PIDS $!"
@@ -108,11 +111,12 @@ start_app() {
 	APP_PORT=$(cat "$T/app.port")
 }
 
-# start_nginx SOCKET [cache]: nginx with fcgi-conf/nginx, filled in only
+# start_nginx SOCKET [cache]: nginx with fcgi-conf/nginx (on $NGINX_PORT if
+# set), filled in only
 # for ports and paths (scripts/local-nginx.sh); mcpauth at SOCKET, the app
 # at APP_PORT.  Sets NGINX (URL).
 start_nginx() {
-	NGINX_PORT=$(free_port)
+	NGINX_PORT=${NGINX_PORT:-$(free_port)}
 	rm -rf "$T/nginx"
 	sh "$top/scripts/local-nginx.sh" "$T/nginx" "$1" "$APP_PORT" \
 		"$NGINX_PORT" "${2:-}"
