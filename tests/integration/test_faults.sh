@@ -1,0 +1,111 @@
+#!/bin/sh
+# Faults: an issuer that hangs, a broken cache_dir, and a child killed
+# under load behind nginx.  Never fail open, never stop answering.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/harness.sh"
+
+mkdir -p "$T/as"
+"$MINT" keygen rsa2048 "$T/k.pem"
+"$MINT" jwks "$T/k.pem,k1" > "$T/as/jwks.json"
+start_issuer "$T/as"
+RES=https://mcp.example.com/mcp
+exp=$(($(date +%s) + 600))
+token() {
+	"$MINT" sign "$T/k.pem" RS256 "{\"alg\":\"RS256\",\"kid\":\"$1\"}" \
+		"{\"iss\":\"$ISSUER\",\"aud\":\"$RES\",\"exp\":$exp,\"sub\":\"erin\"}"
+}
+good=$(token k1)
+decide() { fcgi "$1" responder DOCUMENT_URI=/_auth "HTTP_AUTHORIZATION=Bearer $2"; }
+count() { issuer_ctl "count?path=/jwks.json"; }
+count_ge() { [ "$(count)" -ge "$1" ]; }
+
+# --- the issuer hangs ---------------------------------------------------------
+printf 'issuer %s jwks=%s/jwks.json\ninsecure_http on\njwks_min_refresh 1\nresource %s\n' \
+	"$ISSUER" "$ISSUER" "$RES" > "$T/h.conf"
+start_mcpauth h "$T/h.conf"
+decide h "$good"
+is "$(status_of)" 200 "before the hang: 200"
+issuer_ctl "mode?path=/jwks.json&mode=hang" > /dev/null
+sleep 1.1
+n=$(count)
+decide h "$(token unknown-1)"
+is "$(status_of)" 401 "an unknown kid is refused at once, not held for the fetch"
+wait_for count_ge $((n + 1))
+ok $? "the unknown kid started a fetch, which now hangs"
+i=0
+while [ $i -lt 20 ]; do
+	decide h "$good"
+	[ "$(status_of)" = 200 ] || break
+	i=$((i + 1))
+done
+is "$i" 20 "while the fetch hangs, 20 requests with a known key get 200"
+wait_for grep -q "key set fetch failed, keeping the last good one: $ISSUER/jwks.json: Timeout was reached" "$T/h.log"
+ok $? "the hung fetch ends at the fetch timeout and is logged"
+decide h "$good"
+is "$(status_of)" 200 "after the timeout the old keys still serve"
+issuer_ctl "mode?path=/jwks.json&mode=ok" > /dev/null
+
+# --- cache_dir: corrupt, missing, not a directory -------------------------------
+mkdir -p "$T/cache"
+printf 'issuer %s jwks=%s/jwks.json\ninsecure_http on\ncache_dir %s\nresource %s\n' \
+	"$ISSUER" "$ISSUER" "$T/cache" "$RES" > "$T/c.conf"
+cgi() {
+	env -i GATEWAY_INTERFACE=CGI/1.1 "HTTP_AUTHORIZATION=Bearer $good" \
+		"$MCPAUTH" -c "$1" < /dev/null 2> "$T/cgi.log" | tr -d '\r' > "$T/out"
+	out=$(cat "$T/out")
+}
+cgi "$T/c.conf"
+is "$(status_of)" 200 "CGI with an empty cache_dir: fetched, 200"
+f=$(ls "$T/cache"/jwks-*.json)
+echo "not json {{{" > "$f"
+cgi "$T/c.conf"
+is "$(status_of)" 200 "a corrupt cached key set: ignored, fetched again, 200"
+grep -q "cache_dir: ignoring cached key set of $ISSUER: key set: malformed JSON" "$T/cgi.log"
+ok $? "the corrupt cache file is logged"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$f"
+ok $? "and replaced by the good key set"
+sed "s|cache_dir .*|cache_dir $T/missing/dir|" "$T/c.conf" > "$T/m.conf"
+cgi "$T/m.conf"
+is "$(status_of)" 200 "a missing cache_dir: 200 all the same"
+grep -q "cache_dir: cannot write $T/missing/dir/jwks-" "$T/cgi.log"
+ok $? "a missing cache_dir is logged"
+: > "$T/file"
+sed "s|cache_dir .*|cache_dir $T/file|" "$T/c.conf" > "$T/f.conf"
+cgi "$T/f.conf"
+is "$(status_of)" 200 "a cache_dir that is a file: 200 all the same"
+grep -q "cache_dir: cannot write $T/file/jwks-" "$T/cgi.log"
+ok $? "an unusable cache_dir is logged"
+
+# --- a child killed under load, behind nginx -------------------------------------
+printf 'issuer %s jwks=%s/jwks.json\ninsecure_http on\nresource %s\n' \
+	"$ISSUER" "$ISSUER" "$RES" > "$T/s.conf"
+chmod -R a+rX "$T"
+spawn-fcgi -s "$T/s.sock" -F 2 -u nobody -g nogroup -- \
+	"$MCPAUTH" serve -c "$T/s.conf" > /dev/null 2>&1
+wait_for test -S "$T/s.sock"
+kids=$(pgrep -f "$MCPAUTH serve -c $T/s.conf" | tr '\n' ' ')
+PIDS="$PIDS $kids"
+is "$(echo $kids | wc -w)" 2 "spawn-fcgi -F 2: two children"
+start_app
+start_nginx "$T/s.sock"
+load() {	# load N: N requests through nginx; prints "200s others"
+	i=0 good200=0 other=0
+	while [ $i -lt "$1" ]; do
+		c=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $good" "$NGINX/mcp")
+		if [ "$c" = 200 ]; then good200=$((good200 + 1)); else other=$((other + 1)); fi
+		i=$((i + 1))
+	done
+	echo "$good200 $other"
+}
+is "$(load 50)" "50 0" "50 requests through both children: all 200"
+kill -KILL $(echo $kids | cut -d' ' -f1)
+is "$(load 50)" "50 0" "after one child is killed, the other answers every request"
+kill -KILL $(echo $kids | cut -d' ' -f2)
+r=$(load 5)
+is "$r" "0 5" "with no child left, nginx refuses (500), never lets a request through"
+grep -q "auth request unexpected status: 502\|connect() to unix:$T/s.sock failed" "$T/nginx/error.log"
+ok $? "nginx logs why"
+
+finish
