@@ -26,15 +26,16 @@ response_init(struct response *r, int status)
 }
 
 static void
-header(struct response *r, const char *name, const char *value, int encode)
+header(struct response *r, const char *name, const char *value, size_t len,
+    int encode)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *s;
+	const unsigned char *s = (const unsigned char *)value, *end = s + len;
 	char esc[3];
 
 	buf_str(&r->head, name);
 	buf_add(&r->head, ": ", 2);
-	for (s = (const unsigned char *)value; *s != '\0'; s++) {
+	for (; s < end; s++) {
 		if (*s >= 0x20 && *s < 0x7f && !(encode && *s == '%')) {
 			buf_add(&r->head, s, 1);
 		} else if (encode) {
@@ -50,14 +51,21 @@ header(struct response *r, const char *name, const char *value, int encode)
 void
 response_header(struct response *r, const char *name, const char *value)
 {
-	header(r, name, value, 0);
+	header(r, name, value, strlen(value), 0);
+}
+
+void
+response_header_bytes(struct response *r, const char *name,
+    const char *value, size_t len)
+{
+	header(r, name, value, len, 0);
 }
 
 void
 response_header_encoded(struct response *r, const char *name,
     const char *value)
 {
-	header(r, name, value, 1);
+	header(r, name, value, strlen(value), 1);
 }
 
 void

@@ -26,6 +26,10 @@ void response_init(struct response *r, int status);
 void response_header(struct response *r, const char *name,
     const char *value);
 
+/* As response_header, for len bytes at value. */
+void response_header_bytes(struct response *r, const char *name,
+    const char *value, size_t len);
+
 /*
  * Add "name: value" with every byte outside printable ASCII, and '%',
  * percent-encoded (%XX): for values taken from a token, so that claims

@@ -240,55 +240,47 @@ bearer(const char *h, const char **tok, size_t *len, const char **why)
 	return CRED_TOKEN;
 }
 
+/* Identity headers: the responder's name, and the authorizer's. */
+static const char *const identity[][2] = {
+	{ "X-Auth-Subject", "Variable-AUTH_SUBJECT" },
+	{ "X-Auth-Client-Id", "Variable-AUTH_CLIENT_ID" },
+	{ "X-Auth-Scopes", "Variable-AUTH_SCOPES" },
+	{ "X-Auth-Issuer", "Variable-AUTH_ISSUER" },
+	{ "X-Auth-Audience", "Variable-AUTH_AUDIENCE" },
+	{ "X-Auth-Expires-At", "Variable-AUTH_EXPIRES_AT" },
+	{ "X-Auth-Claims", "Variable-AUTH_CLAIMS" },
+};
+
 /* The identity of an allowed caller, as headers. */
 static void
 allow(const struct state *st, const struct request *req,
     const struct decision *d, long long now, struct response *r)
 {
 	const struct authinfo *ai = &d->info;
-	char exp[32], ttl[32], *claims = NULL;
+	const char *v[5] = { ai->subject, ai->client_id, ai->scopes,
+	    ai->issuer, ai->audience };
 	long long t = ai->expires_at - now;
+	int role = req->authorizer, i;
+	char num[32];
 
-	if (t > st->cfg->decision_cache_max)
-		t = st->cfg->decision_cache_max;
-	if (t < 0)
-		t = 0;
-	snprintf(exp, sizeof(exp), "%lld", ai->expires_at);
-	snprintf(ttl, sizeof(ttl), "%lld", t);
-	if (st->cfg->claims_header && (claims = malloc(ai->payload_len + 1))
-	    != NULL) {
-		memcpy(claims, ai->payload, ai->payload_len);
-		claims[ai->payload_len] = '\0';
-	}
 	response_init(r, 200);
-	if (req->authorizer) {
+	if (role)	/* Apache sets REMOTE_USER from it */
 		response_header_encoded(r, "Variable-REMOTE_USER",
-		    ai->subject ? ai->subject : "");
-		response_header_encoded(r, "Variable-AUTH_SUBJECT",
-		    ai->subject ? ai->subject : "");
-		response_header_encoded(r, "Variable-AUTH_CLIENT_ID",
-		    ai->client_id ? ai->client_id : "");
-		response_header_encoded(r, "Variable-AUTH_SCOPES", ai->scopes);
-		response_header_encoded(r, "Variable-AUTH_ISSUER", ai->issuer);
-		response_header_encoded(r, "Variable-AUTH_AUDIENCE",
-		    ai->audience);
-		response_header(r, "Variable-AUTH_EXPIRES_AT", exp);
-		if (claims != NULL)
-			response_header(r, "Variable-AUTH_CLAIMS", claims);
-	} else {
-		response_header_encoded(r, "X-Auth-Subject",
-		    ai->subject ? ai->subject : "");
-		response_header_encoded(r, "X-Auth-Client-Id",
-		    ai->client_id ? ai->client_id : "");
-		response_header_encoded(r, "X-Auth-Scopes", ai->scopes);
-		response_header_encoded(r, "X-Auth-Issuer", ai->issuer);
-		response_header_encoded(r, "X-Auth-Audience", ai->audience);
-		response_header(r, "X-Auth-Expires-At", exp);
-		if (claims != NULL)
-			response_header(r, "X-Auth-Claims", claims);
-		response_header(r, "X-Accel-Expires", ttl);
+		    v[0] ? v[0] : "");
+	for (i = 0; i < 5; i++)
+		response_header_encoded(r, identity[i][role], v[i] ? v[i] : "");
+	snprintf(num, sizeof(num), "%lld", ai->expires_at);
+	response_header(r, identity[5][role], num);
+	if (st->cfg->claims_header)	/* base64url: nothing to encode */
+		response_header_bytes(r, identity[6][role], ai->payload,
+		    ai->payload_len);
+	if (!role) {
+		/* Cacheable until exp at most, and decision_cache_max. */
+		if (t > st->cfg->decision_cache_max)
+			t = st->cfg->decision_cache_max;
+		snprintf(num, sizeof(num), "%lld", t < 0 ? 0 : t);
+		response_header(r, "X-Accel-Expires", num);
 	}
-	free(claims);
 }
 
 static void
