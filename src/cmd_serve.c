@@ -122,7 +122,7 @@ cmd_serve(const struct cmd_options *o)
 	s.config = o->config;
 	s.fd = -1;
 	pthread_mutex_init(&s.lock, NULL);
-	cgi = o->listen == NULL && !fcgi_stdin_is_socket();
+	cgi = o->listen == NULL && !fcgi_stdin_is_listener();
 	if (!cgi && privs_check(o->user, o->allow_root, err, sizeof(err)) == -1)
 		goto fail;
 	if ((s.current = state_load(o->config, (long long)time(NULL), err,

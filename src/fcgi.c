@@ -35,12 +35,18 @@ env_param(const struct request *r, const char *name)
 }
 
 int
-fcgi_stdin_is_socket(void)
+fcgi_stdin_is_listener(void)
 {
-	int type;
-	socklen_t len = sizeof(type);
+	socklen_t len;
+	int on = 0;
 
-	return getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
+	/*
+	 * A listening socket, not just any socket: mod_cgid hands a CGI
+	 * program a connected unix socket as stdin.
+	 */
+	len = sizeof(on);
+	return getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 &&
+	    on == 1;
 }
 
 int

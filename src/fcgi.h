@@ -14,8 +14,8 @@
 typedef void (*fcgi_handler)(void *arg, const struct request *req,
     struct buf *out);
 
-/* 1 if fd 0 is a socket (spawn-fcgi, mod_fcgid), else 0. */
-int fcgi_stdin_is_socket(void);
+/* 1 if fd 0 is a listening socket (spawn-fcgi, mod_fcgid), else 0. */
+int fcgi_stdin_is_listener(void);
 
 /*
  * Bind addr ("host:port", ":port" or "unix:/path") and listen.  Returns

@@ -13,6 +13,8 @@
 
 /* Longest request path looked at. */
 #define PATH_MAX_LEN 4096
+/* Longest AUTH_CLAIMS value: Apache's 8190-byte line less the name. */
+#define AUTHORIZER_MAX_CLAIMS 8160
 
 static const char *
 param(const struct request *req, const char *name)
@@ -261,17 +263,27 @@ allow(const struct state *st, const struct request *req,
 	    ai->issuer, ai->audience };
 	long long t = ai->expires_at - now;
 	int role = req->authorizer, i;
+	const char *user;
 	char num[32];
 
 	response_init(r, 200);
-	if (role)	/* Apache sets REMOTE_USER from it */
-		response_header_encoded(r, "Variable-REMOTE_USER",
-		    v[0] ? v[0] : "");
+	/*
+	 * Apache takes the user from REMOTE_USER and fails on an empty one:
+	 * a token without sub (client credentials) names its client.
+	 */
+	if (role && (user = v[0] ? v[0] : v[1]) != NULL)
+		response_header_encoded(r, "Variable-REMOTE_USER", user);
 	for (i = 0; i < 5; i++)
 		response_header_encoded(r, identity[i][role], v[i] ? v[i] : "");
 	snprintf(num, sizeof(num), "%lld", ai->expires_at);
 	response_header(r, identity[5][role], num);
-	if (st->cfg->claims_header)	/* base64url: nothing to encode */
+	/* Apache reads at most 8190 bytes a header line from an authorizer. */
+	if (st->cfg->claims_header && role &&
+	    ai->payload_len > AUTHORIZER_MAX_CLAIMS)
+		log_msg("claims of %zu bytes left out of AUTH_CLAIMS: an "
+		    "authorizer header line holds at most %d",
+		    ai->payload_len, AUTHORIZER_MAX_CLAIMS);
+	else if (st->cfg->claims_header)	/* base64url: nothing to encode */
 		response_header_bytes(r, identity[6][role], ai->payload,
 		    ai->payload_len);
 	if (!role) {
