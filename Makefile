@@ -26,7 +26,7 @@ MINT = $(B)/mint
 MINTOBJ = $(B)/obj/mintlib.o
 FCGI_CLIENT = $(B)/fcgi_client
 
-.PHONY: all demo demo-stop test check unit integration asan fuzz fuzzers bench clean install deps
+.PHONY: all demo demo-stop test check unit integration asan asan-check fuzz fuzzers bench clean install deps
 all: $(B)/mcpauth
 
 $(B)/obj/%.o: src/%.c src/*.h | $(B)/obj
@@ -105,11 +105,16 @@ integration: $(TOOLS)
 check: $(TOOLS) $(UNIT_BINS)
 	$(TEST_ENV) prove -f $(UNIT_BINS) tests/unit/*.sh tests/integration/*.sh
 
+# make test: every test, then the same suite once more under ASan+UBSan.
 test: deps
 	$(MAKE) check
+	$(MAKE) asan-check
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: deps
+	$(MAKE) asan-check
+
+asan-check:
 	$(MAKE) B=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" check

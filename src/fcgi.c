@@ -17,6 +17,7 @@
 struct worker {
 	pthread_t tid;
 	int fd;
+	int unix_socket;
 	fcgi_handler h;
 	void *arg;
 };
@@ -97,6 +98,13 @@ worker_main(void *p)
 		if (out.p != NULL)
 			FCGX_PutStr(out.p, (int)out.len, rq.out);
 		buf_free(&out);
+		/*
+		 * libfcgi closes with shutdown() and a wait for the peer, so
+		 * that unread input cannot turn into a TCP reset that loses the
+		 * answer.  A unix socket has no resets: close it at once.
+		 */
+		if (w->unix_socket)
+			FCGX_Detach(&rq);
 		FCGX_Finish_r(&rq);
 	}
 	FCGX_Free(&rq, 1);
@@ -106,8 +114,10 @@ worker_main(void *p)
 int
 fcgi_run(int fd, int nthreads, fcgi_handler h, void *arg)
 {
+	struct sockaddr_storage sa;
 	struct worker *w;
-	int i, started = 0;
+	socklen_t len;
+	int i, started = 0, unix_socket;
 
 	if (FCGX_Init() != 0)
 		return -1;
@@ -117,8 +127,11 @@ fcgi_run(int fd, int nthreads, fcgi_handler h, void *arg)
 		nthreads = MAX_THREADS;
 	if ((w = calloc((size_t)nthreads, sizeof(*w))) == NULL)
 		return -1;
+	len = sizeof(sa);
+	unix_socket = getsockname(fd, (struct sockaddr *)&sa, &len) == 0 &&
+	    sa.ss_family == AF_UNIX;
 	for (i = 0; i < nthreads; i++) {
-		w[i] = (struct worker){ 0, fd, h, arg };
+		w[i] = (struct worker){ 0, fd, unix_socket, h, arg };
 		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0)
 			break;
 		started++;

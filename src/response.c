@@ -35,15 +35,24 @@ header(struct response *r, const char *name, const char *value, size_t len,
 
 	buf_str(&r->head, name);
 	buf_add(&r->head, ": ", 2);
-	for (; s < end; s++) {
-		if (*s >= 0x20 && *s < 0x7f && !(encode && *s == '%')) {
-			buf_add(&r->head, s, 1);
-		} else if (encode) {
+	while (s < end) {
+		const unsigned char *run = s;
+
+		/* Copy a run of bytes that need nothing in one go. */
+		while (s < end && *s >= 0x20 && *s < 0x7f &&
+		    !(encode && *s == '%'))
+			s++;
+		if (s > run)
+			buf_add(&r->head, run, (size_t)(s - run));
+		if (s == end)
+			break;
+		if (encode) {
 			esc[0] = '%';
 			esc[1] = hex[*s >> 4];
 			esc[2] = hex[*s & 15];
 			buf_add(&r->head, esc, 3);
 		}
+		s++;
 	}
 	buf_add(&r->head, "\r\n", 2);
 }

@@ -6,6 +6,9 @@
 #include "tokcache.h"
 
 #define NLOCKS 64
+/* Entries a token may live in: a set, so that two hot tokens whose hashes
+ * collide do not keep evicting each other. */
+#define WAYS 4
 
 struct entry {
 	unsigned char hash[32];
@@ -19,7 +22,7 @@ struct entry {
 };
 
 struct tokcache {
-	size_t n;
+	size_t n, sets;
 	pthread_mutex_t locks[NLOCKS];
 	struct entry e[];
 };
@@ -30,10 +33,13 @@ tokcache_new(size_t n)
 	struct tokcache *c;
 	int i;
 
-	if (n == 0 || (c = calloc(1, sizeof(*c) + n * sizeof(c->e[0])))
-	    == NULL)
+	if (n == 0)
+		return NULL;
+	n = (n + WAYS - 1) / WAYS * WAYS;
+	if ((c = calloc(1, sizeof(*c) + n * sizeof(c->e[0]))) == NULL)
 		return NULL;
 	c->n = n;
+	c->sets = n / WAYS;
 	for (i = 0; i < NLOCKS; i++)
 		pthread_mutex_init(&c->locks[i], NULL);
 	return c;
@@ -51,14 +57,27 @@ tokcache_free(struct tokcache *c)
 	free(c);
 }
 
-/* The slot for a hash; the first 8 bytes are as good as random. */
+/* The set for a hash; the first 8 bytes are as good as random. */
 static size_t
-slot(const struct tokcache *c, const unsigned char *h)
+set_of(const struct tokcache *c, const unsigned char *h)
 {
 	unsigned long long v;
 
 	memcpy(&v, h, sizeof(v));
-	return (size_t)(v % c->n);
+	return (size_t)(v % c->sets);
+}
+
+/* The entry of set s holding hash h for resource r, or NULL. */
+static struct entry *
+find(struct tokcache *c, size_t s, const unsigned char *h,
+    const struct config_resource *r)
+{
+	size_t i;
+
+	for (i = s * WAYS; i < (s + 1) * WAYS; i++)
+		if (c->e[i].resource == r && crypto_memeq(c->e[i].hash, h, 32))
+			return &c->e[i];
+	return NULL;
 }
 
 int
@@ -66,17 +85,18 @@ tokcache_get(struct tokcache *c, const struct decide_input *in,
     const char *token, size_t len, struct decision *d)
 {
 	unsigned char h[32];
-	struct entry e;
+	struct entry e, *hit;
 	const char *dot1, *dot2;
-	size_t i;
+	size_t s;
 
 	if (c == NULL || crypto_sha256(token, len, h) == -1)
 		return 0;
-	i = slot(c, h);
-	pthread_mutex_lock(&c->locks[i % NLOCKS]);
-	e = c->e[i];
-	pthread_mutex_unlock(&c->locks[i % NLOCKS]);
-	if (e.resource != in->resource || !crypto_memeq(e.hash, h, 32) ||
+	s = set_of(c, h);
+	pthread_mutex_lock(&c->locks[s % NLOCKS]);
+	if ((hit = find(c, s, h, in->resource)) != NULL)
+		e = *hit;
+	pthread_mutex_unlock(&c->locks[s % NLOCKS]);
+	if (hit == NULL ||
 	    keystore_generation(in->keys, (size_t)e.issuer) != e.generation)
 		return 0;
 	memset(d, 0, sizeof(*d));
@@ -126,8 +146,8 @@ tokcache_put(struct tokcache *c, const struct decide_input *in,
     const char *token, size_t len, const struct decision *d)
 {
 	unsigned short scopes_at;
-	struct entry e;
-	size_t i, o = 0;
+	struct entry e, *slot;
+	size_t i, s, o = 0;
 
 	if (c == NULL || d->code != DECIDE_ALLOW || d->issuer < 0)
 		return;
@@ -142,8 +162,21 @@ tokcache_put(struct tokcache *c, const struct decide_input *in,
 	e.generation = keystore_generation(in->keys, (size_t)d->issuer);
 	e.exp = d->info.expires_at;
 	e.audience = d->info.audience;
-	i = slot(c, e.hash);
-	pthread_mutex_lock(&c->locks[i % NLOCKS]);
-	c->e[i] = e;
-	pthread_mutex_unlock(&c->locks[i % NLOCKS]);
+	s = set_of(c, e.hash);
+	pthread_mutex_lock(&c->locks[s % NLOCKS]);
+	/* The same token again, else an empty way, else the one that
+	 * expires first. */
+	if ((slot = find(c, s, e.hash, e.resource)) == NULL) {
+		slot = &c->e[s * WAYS];
+		for (i = s * WAYS; i < (s + 1) * WAYS; i++) {
+			if (c->e[i].resource == NULL) {
+				slot = &c->e[i];
+				break;
+			}
+			if (c->e[i].exp < slot->exp)
+				slot = &c->e[i];
+		}
+	}
+	*slot = e;
+	pthread_mutex_unlock(&c->locks[s % NLOCKS]);
 }

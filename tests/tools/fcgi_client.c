@@ -11,7 +11,7 @@
  *
  * -n COUNT sends COUNT requests one after another, each on a new connection (or on
  * one kept connection with -k, FCGI_KEEP_CONN), discards their output and prints
- * "requests=N ok=M seconds=S". ok counts complete responses whose headers have
+ * "requests=N ok=M seconds=S cpu=C". ok counts complete responses whose headers have
  * "Status: 200" or no Status line. The run stops at the first request without a
  * complete FCGI_END_REQUEST (N then counts it) and exits with that request's status.
  *
@@ -25,7 +25,8 @@
  * OFFSET + j * tokens / CLIENTS, so -n TOKENS -c 2 sends every token exactly once.
  * They start together; the line printed sums their requests and ok, and seconds is the
  * wall time until the last one finished. The exit status is the first failing
- * client's, else 0.
+ * client's, else 0. In bench mode the line ends with cpu=S, the CPU seconds (user +
+ * system) the client processes used, so a benchmark can tell its own load apart.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -36,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -551,6 +553,17 @@ static double seconds_between(const struct timespec *a, const struct timespec *b
 	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* CPU seconds of this process (RUSAGE_SELF) or its waited-for children. */
+static double cpu_seconds(int who)
+{
+	struct rusage ru;
+
+	if (getrusage(who, &ru) < 0)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* -c CLIENTS: fork them, start them together, sum what they report. */
 static int bench_parallel(const struct run *r, long count, size_t offset, int clients)
 {
@@ -609,7 +622,8 @@ static int bench_parallel(const struct run *r, long count, size_t offset, int cl
 		if (waitpid(pid[j], &status, 0) > 0 && rc == RC_OK &&
 		    !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 			rc = RC_ERR;
-	printf("requests=%ld ok=%ld seconds=%.3f\n", done, ok, seconds_between(&t0, &t1));
+	printf("requests=%ld ok=%ld seconds=%.3f cpu=%.3f\n", done, ok,
+	       seconds_between(&t0, &t1), cpu_seconds(RUSAGE_CHILDREN));
 	return rc;
 }
 
@@ -710,7 +724,8 @@ int main(int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = bench_loop(&run, count, tokfile ? (size_t)offset % tk.n : 0, &done, &ok);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		printf("requests=%ld ok=%ld seconds=%.3f\n", done, ok, seconds_between(&t0, &t1));
+		printf("requests=%ld ok=%ld seconds=%.3f cpu=%.3f\n", done, ok,
+		       seconds_between(&t0, &t1), cpu_seconds(RUSAGE_SELF));
 	}
 	free(req.p);
 	free(params.p);
