@@ -34,13 +34,19 @@ class Echo(BaseHTTPRequestHandler):
         pass
 
 
+class Server(ThreadingHTTPServer):
+    # Python's default backlog of 5 overflows when nginx opens new
+    # connections to the app under load, stalling them for a SYN retry.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--portfile")
     a = ap.parse_args()
-    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Echo)
-    srv.daemon_threads = True
+    srv = Server(("127.0.0.1", a.port), Echo)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if a.portfile:
         tmp = a.portfile + ".tmp"
