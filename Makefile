@@ -45,7 +45,7 @@ $(MINT): tests/tools/mint.c $(MINTOBJ)
 $(FCGI_CLIENT): tests/tools/fcgi_client.c | $(B)/obj
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDFLAGS_ALL)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIBOBJS) $(MINTOBJ) | $(B)/tests
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/arena.h $(LIBOBJS) $(MINTOBJ) | $(B)/tests
 	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -Itests/unit -o $@ $< $(LIBOBJS) \
 		$(MINTOBJ) $(LDFLAGS_ALL) $(PKG_LIBS)
 
@@ -119,8 +119,15 @@ asan-check:
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" check
 
+# Benchmarks print ratios measured side by side in one run; never in
+# make test.  Each script builds what it needs.
 bench: deps $(B)/bench_verify
+	@echo "== decision cost against OpenSSL's raw verify, per algorithm"
 	$(B)/bench_verify
+	@echo "== the service over FastCGI"
+	bash tests/bench/bench_service.sh
+	@echo "== end to end through nginx (wrk)"
+	bash tests/bench/bench_nginx.sh
 
 install: $(B)/mcpauth
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mcpauth

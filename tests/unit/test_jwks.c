@@ -13,45 +13,10 @@
 #include "jwks.h"
 #include "keystore.h"
 #include "mint.h"
+#include "arena.h"
 #include "tap.h"
 
 static mint_key *rsa, *rsa3072, *rsa1024, *p256, *p384, *p521, *ed, *ed448;
-
-/* ---- memory: everything a test makes is freed by gc() at its end */
-
-static void **arena;
-static size_t narena, arena_cap;
-
-static void
-bail(const char *what)
-{
-	printf("Bail out! %s\n", what);
-	exit(255);
-}
-
-static void *
-keep(void *p)
-{
-	void **n;
-
-	if (p == NULL)
-		bail("out of memory or mint failure");
-	if (narena == arena_cap) {
-		arena_cap = arena_cap ? arena_cap * 2 : 64;
-		if ((n = realloc(arena, arena_cap * sizeof(*n))) == NULL)
-			bail("out of memory");
-		arena = n;
-	}
-	arena[narena++] = p;
-	return p;
-}
-
-static void
-gc(void)
-{
-	while (narena > 0)
-		free(arena[--narena]);
-}
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 
