@@ -115,6 +115,10 @@ is "$(http_status) $(decisions)" "403 $((n + 1))" \
 	"cache: another location's policy never reuses the cached decision"
 get "$NGINX/admin" -H "Authorization: Bearer $short"
 is "$(http_status) $(decisions)" "403 $((n + 2))" "cache: refusals are never cached"
+n=$(decisions)
+get "$NGINX/mcp"
+get "$NGINX/mcp"
+is "$(http_status) $(decisions)" "401 $((n + 2))" "cache: requests without a token bypass it"
 sleep 4	# let the 3 s token expire
 get "$NGINX/mcp" -H "Authorization: Bearer $short"
 is "$(http_status) $(decisions)" "401 $((n + 3))" "cache: a token is refused once its exp has passed"
