@@ -357,6 +357,7 @@ check_signature(const struct decide_input *in, int issuer, const cJSON *h,
 	if (ok != 1)
 		refuse(d, ok == 0 ? DECIDE_INVALID_TOKEN : DECIDE_ERROR, "%s",
 		    why);
+	d->bad_signature = ok == 0;
 done:
 	jwks_free(set);
 	return d->code;
@@ -406,6 +407,7 @@ decide(const struct decide_input *in, const char *token, size_t len,
 		    "trusted", iss);
 		goto done;
 	}
+	d->issuer = issuer;
 	if (check_signature(in, issuer, header, (enum alg_id)alg, token,
 	    (size_t)(dot2 - token), dot2 + 1, len - (size_t)(dot2 + 1 - token),
 	    d) != DECIDE_ALLOW ||
@@ -414,7 +416,6 @@ decide(const struct decide_input *in, const char *token, size_t len,
 	    check_identity(payload, d) != DECIDE_ALLOW ||
 	    collect_scopes(payload, d) != DECIDE_ALLOW)
 		goto done;
-	d->issuer = issuer;
 	d->info.issuer = in->cfg->issuers[issuer].url;
 	d->info.claims = payload;
 	d->info.payload = dot1 + 1;

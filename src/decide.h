@@ -42,6 +42,9 @@ struct decision {
 	char *missing;		/* insufficient_scope: missing scopes */
 	int refresh_issuer;	/* issuer whose key set may be stale, or -1 */
 	int issuer;		/* index of the token's issuer, or -1 */
+	int bad_signature;	/* refused by the signature check of a known
+				   key: the same answer until the key set
+				   changes */
 	char *store;		/* backing for info strings of a cached hit */
 	struct authinfo info;	/* DECIDE_ALLOW only */
 };

@@ -326,8 +326,9 @@ decision_endpoint(const struct state *st, const struct request *req,
 	struct decision d = { 0 };
 	struct timespec t0;
 	struct buf scopes;
+	unsigned char hash[32];
 	size_t len = 0;
-	int status, cached = 0;
+	int status, cached = 0, hashed;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	buf_init(&scopes, 8192);
@@ -376,10 +377,16 @@ decision_endpoint(const struct state *st, const struct request *req,
 	}
 	in = (struct decide_input){ st->cfg, res, st->keys, scopes_override,
 	    now };
-	if ((cached = tokcache_get(st->tokens, &in, tok, len, &d)))
-		decide_recheck(&in, &d);
-	else if (decide(&in, tok, len, &d) == DECIDE_ALLOW)
-		tokcache_put(st->tokens, &in, tok, len, &d);
+	hashed = st->tokens != NULL && tokcache_hash(tok, len, hash) == 0;
+	if (hashed && (cached = tokcache_get(st->tokens, &in, hash, tok, len,
+	    &d))) {
+		if (d.code == DECIDE_ALLOW)
+			decide_recheck(&in, &d);
+	} else {
+		decide(&in, tok, len, &d);
+		if (hashed)
+			tokcache_put(st->tokens, &in, hash, &d);
+	}
 	switch (d.code) {
 	case DECIDE_ALLOW:
 		allow(st, req, &d, now, r);

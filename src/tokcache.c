@@ -9,15 +9,17 @@
 /* Entries a token may live in: a set, so that two hot tokens whose hashes
  * collide do not keep evicting each other. */
 #define WAYS 4
+#define NONE 0xffff
 
 struct entry {
 	unsigned char hash[32];
 	const struct config_resource *resource;	/* NULL: empty */
 	int issuer;
+	int refused;			/* a bad signature: s holds the reason */
 	unsigned long generation;
 	long long exp;
 	const char *audience;		/* points into the config */
-	unsigned short sub, cid;	/* offsets into s; 0xffff: none */
+	unsigned short sub, cid;	/* offsets into s; NONE: absent */
 	char s[TOKCACHE_STRINGS];	/* scopes at 0, then sub, cid */
 };
 
@@ -57,6 +59,12 @@ tokcache_free(struct tokcache *c)
 	free(c);
 }
 
+int
+tokcache_hash(const char *token, size_t len, unsigned char h[32])
+{
+	return crypto_sha256(token, len, h);
+}
+
 /* The set for a hash; the first 8 bytes are as good as random. */
 static size_t
 set_of(const struct tokcache *c, const unsigned char *h)
@@ -82,14 +90,14 @@ find(struct tokcache *c, size_t s, const unsigned char *h,
 
 int
 tokcache_get(struct tokcache *c, const struct decide_input *in,
-    const char *token, size_t len, struct decision *d)
+    const unsigned char h[32], const char *token, size_t len,
+    struct decision *d)
 {
-	unsigned char h[32];
 	struct entry e, *hit;
 	const char *dot1, *dot2;
 	size_t s;
 
-	if (c == NULL || crypto_sha256(token, len, h) == -1)
+	if (c == NULL)
 		return 0;
 	s = set_of(c, h);
 	pthread_mutex_lock(&c->locks[s % NLOCKS]);
@@ -102,6 +110,13 @@ tokcache_get(struct tokcache *c, const struct decide_input *in,
 	memset(d, 0, sizeof(*d));
 	d->refresh_issuer = -1;
 	d->issuer = e.issuer;
+	if (e.refused) {
+		d->code = DECIDE_INVALID_TOKEN;
+		d->bad_signature = 1;
+		memcpy(d->reason, e.s, sizeof(d->reason));
+		d->reason[sizeof(d->reason) - 1] = '\0';
+		return 1;
+	}
 	if ((d->store = malloc(sizeof(e.s))) == NULL)
 		return 0;
 	memcpy(d->store, e.s, sizeof(e.s));
@@ -109,8 +124,8 @@ tokcache_get(struct tokcache *c, const struct decide_input *in,
 		decision_clear(d);
 		return 0;
 	}
-	d->info.subject = e.sub != 0xffff ? d->store + e.sub : NULL;
-	d->info.client_id = e.cid != 0xffff ? d->store + e.cid : NULL;
+	d->info.subject = e.sub != NONE ? d->store + e.sub : NULL;
+	d->info.client_id = e.cid != NONE ? d->store + e.cid : NULL;
 	d->info.issuer = in->cfg->issuers[e.issuer].url;
 	d->info.audience = e.audience;
 	d->info.expires_at = e.exp;
@@ -129,7 +144,7 @@ add(struct entry *e, size_t *o, const char *s, unsigned short *at)
 	size_t n;
 
 	if (s == NULL) {
-		*at = 0xffff;
+		*at = NONE;
 		return 0;
 	}
 	n = strlen(s) + 1;
@@ -141,42 +156,62 @@ add(struct entry *e, size_t *o, const char *s, unsigned short *at)
 	return 0;
 }
 
+/*
+ * Where e goes in set s: the same token's entry, else an empty way, else
+ * (for an allow) the entry that expires first; a refusal only ever takes
+ * an empty way or another refusal's.  NULL: nowhere.
+ */
+static struct entry *
+victim(struct tokcache *c, size_t s, const struct entry *e)
+{
+	struct entry *v, *best = NULL;
+	size_t i;
+
+	if ((v = find(c, s, e->hash, e->resource)) != NULL)
+		return v;
+	for (i = s * WAYS; i < (s + 1) * WAYS; i++) {
+		v = &c->e[i];
+		if (v->resource == NULL)
+			return v;
+		if (e->refused && !v->refused)
+			continue;
+		if (best == NULL || v->refused > best->refused ||
+		    (v->refused == best->refused && v->exp < best->exp))
+			best = v;
+	}
+	return best;
+}
+
 void
 tokcache_put(struct tokcache *c, const struct decide_input *in,
-    const char *token, size_t len, const struct decision *d)
+    const unsigned char h[32], const struct decision *d)
 {
 	unsigned short scopes_at;
 	struct entry e, *slot;
-	size_t i, s, o = 0;
+	size_t s, o = 0;
 
-	if (c == NULL || d->code != DECIDE_ALLOW || d->issuer < 0)
+	if (c == NULL || d->issuer < 0 || !(d->code == DECIDE_ALLOW ||
+	    (d->code == DECIDE_INVALID_TOKEN && d->bad_signature)))
 		return;
 	memset(&e, 0, sizeof(e));
-	if (crypto_sha256(token, len, e.hash) == -1 ||
-	    add(&e, &o, d->info.scopes, &scopes_at) == -1 ||
-	    add(&e, &o, d->info.subject, &e.sub) == -1 ||
-	    add(&e, &o, d->info.client_id, &e.cid) == -1)
-		return;		/* too large to remember: decide again */
+	memcpy(e.hash, h, sizeof(e.hash));
+	if (d->code == DECIDE_ALLOW) {
+		if (add(&e, &o, d->info.scopes, &scopes_at) == -1 ||
+		    add(&e, &o, d->info.subject, &e.sub) == -1 ||
+		    add(&e, &o, d->info.client_id, &e.cid) == -1)
+			return;		/* too large to remember */
+		e.exp = d->info.expires_at;
+		e.audience = d->info.audience;
+	} else {
+		e.refused = 1;
+		memcpy(e.s, d->reason, sizeof(d->reason));
+	}
 	e.resource = in->resource;
 	e.issuer = d->issuer;
 	e.generation = keystore_generation(in->keys, (size_t)d->issuer);
-	e.exp = d->info.expires_at;
-	e.audience = d->info.audience;
 	s = set_of(c, e.hash);
 	pthread_mutex_lock(&c->locks[s % NLOCKS]);
-	/* The same token again, else an empty way, else the one that
-	 * expires first. */
-	if ((slot = find(c, s, e.hash, e.resource)) == NULL) {
-		slot = &c->e[s * WAYS];
-		for (i = s * WAYS; i < (s + 1) * WAYS; i++) {
-			if (c->e[i].resource == NULL) {
-				slot = &c->e[i];
-				break;
-			}
-			if (c->e[i].exp < slot->exp)
-				slot = &c->e[i];
-		}
-	}
-	*slot = e;
+	if ((slot = victim(c, s, &e)) != NULL)
+		*slot = e;
 	pthread_mutex_unlock(&c->locks[s % NLOCKS]);
 }

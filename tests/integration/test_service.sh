@@ -196,6 +196,13 @@ fcgi c responder MCPAUTH_RESOURCE=https://b.example "HTTP_AUTHORIZATION=Bearer $
 is "$(status_of) $(header WWW-Authenticate | sed 's/.*error_description=//')" \
 	'401 "aud does not contain https://b.example"' \
 	"cache: keyed by policy, another location's audience is checked"
+forged=$(echo "$short" | cut -d. -f1,2).$(echo "$good" | cut -d. -f3)
+fcgi c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $forged"
+fcgi c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $forged"
+is "$(status_of) $(header WWW-Authenticate | sed 's/.*error_description=//')" \
+	'401 "signature verification failed"' "cache: a repeated forged signature is refused again"
+is "$(grep -c 'reason="signature verification failed" .* cache=hit ' "$T/c.log")" 1 \
+	"cache: the repeat was answered from the cache"
 fcgi c responder MCPAUTH_RESOURCE=https://a.example MCPAUTH_REQUIRED_SCOPES=s2 "HTTP_AUTHORIZATION=Bearer $short"
 is "$(status_of)" 403 "cache: required scopes checked again on a hit"
 sleep 3	# let the 2 s token expire
