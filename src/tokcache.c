@@ -158,8 +158,9 @@ add(struct entry *e, size_t *o, const char *s, unsigned short *at)
 
 /*
  * Where e goes in set s: the same token's entry, else an empty way, else
- * (for an allow) the entry that expires first; a refusal only ever takes
- * an empty way or another refusal's.  NULL: nowhere.
+ * a refusal's, else the allow that expires first.  So refusals, evicted
+ * first, hold one way of a busy set at most: a flood of forged tokens
+ * can take a quarter of the cache from allows, never more.
  */
 static struct entry *
 victim(struct tokcache *c, size_t s, const struct entry *e)
@@ -173,8 +174,6 @@ victim(struct tokcache *c, size_t s, const struct entry *e)
 		v = &c->e[i];
 		if (v->resource == NULL)
 			return v;
-		if (e->refused && !v->refused)
-			continue;
 		if (best == NULL || v->refused > best->refused ||
 		    (v->refused == best->refused && v->exp < best->exp))
 			best = v;
@@ -211,7 +210,7 @@ tokcache_put(struct tokcache *c, const struct decide_input *in,
 	e.generation = keystore_generation(in->keys, (size_t)d->issuer);
 	s = set_of(c, e.hash);
 	pthread_mutex_lock(&c->locks[s % NLOCKS]);
-	if ((slot = victim(c, s, &e)) != NULL)
+	if ((slot = victim(c, s, &e)) != NULL)	/* never NULL: WAYS > 0 */
 		*slot = e;
 	pthread_mutex_unlock(&c->locks[s % NLOCKS]);
 }

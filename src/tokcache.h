@@ -4,8 +4,8 @@
  * resource whose policy decided it; an entry dies when its issuer's key
  * set changes.  An allow has its time and scopes checked again on every
  * hit (decide_recheck); a refusal by the signature check (a forged or
- * broken signature against a known key) is remembered as such, but only
- * in room no allow needs.  Fixed size: memory is bounded by the entry
+ * broken signature against a known key) is remembered as such, in at
+ * most one way of a set, so it never crowds out allows.  Fixed size: memory is bounded by the entry
  * count, whatever the traffic.
  */
 #ifndef MCPAUTH_TOKCACHE_H
