@@ -39,31 +39,23 @@ static size_t
 on_header(char *data, size_t size, size_t n, void *arg)
 {
 	struct sink *s = arg;
-	size_t len = size * n, i = 0;
-	char num[16], *m;
+	size_t len = size * n, l, i;
+	char line[512], *m;
 	long long v;
 
 	if (len < 14 || strncasecmp(data, "cache-control:", 14) != 0)
 		return len;
-	{
-		char line[512];
-		size_t l = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
-
-		memcpy(line, data, l);
-		line[l] = '\0';
-		for (m = line; *m != '\0'; m++)
-			*m = (char)(*m >= 'A' && *m <= 'Z' ? *m + 32 : *m);
-		if ((m = strstr(line, "max-age=")) == NULL)
-			return len;
-		m += 8;
-		while (i < sizeof(num) - 1 && m[i] >= '0' && m[i] <= '9') {
-			num[i] = m[i];
-			i++;
-		}
-		num[i] = '\0';
-		if (num_parse(num, 0, 365LL * 86400, &v) == 0)
-			s->max_age = (long)v;
-	}
+	l = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
+	for (i = 0; i < l; i++)		/* lower case, for the search */
+		line[i] = (char)(data[i] >= 'A' && data[i] <= 'Z' ?
+		    data[i] + 32 : data[i]);
+	line[l] = '\0';
+	if ((m = strstr(line, "max-age=")) == NULL)
+		return len;
+	m += 8;
+	m[strspn(m, "0123456789")] = '\0';
+	if (num_parse(m, 0, 365LL * 86400, &v) == 0)
+		s->max_age = (long)v;
 	return len;
 }
 

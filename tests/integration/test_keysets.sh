@@ -13,7 +13,7 @@ mkdir -p "$T/as/tenant/.well-known" "$T/cache"
 "$MINT" keygen rsa2048 "$T/k2.pem"
 "$MINT" jwks "$T/k1.pem,k1" > "$T/k1.json"
 "$MINT" jwks "$T/k2.pem,k2" > "$T/k2.json"
-for f in rot flood down after cgi hup; do cp "$T/k1.json" "$T/as/$f.json"; done
+for f in rot flood down after cgi hup maxage; do cp "$T/k1.json" "$T/as/$f.json"; done
 start_issuer "$T/as"
 RES=https://mcp.example.com/mcp
 now=$(date +%s)
@@ -82,6 +82,14 @@ wait_for status_is rot "$t2" 200
 ok $? "rotation: the unknown kid made a refresh; new key accepted"
 decide rot "$t1"
 is "$(status_of)" 401 "rotation: a key that left the set stops working"
+
+# --- refresh on max-age -------------------------------------------------------
+issuer_ctl "maxage?path=/maxage.json&seconds=2" > /dev/null
+conf maxage maxage "jwks_min_refresh 1"
+start_mcpauth maxage "$T/maxage.conf"
+wait_for count_ge maxage.json 3
+ok $? "Cache-Control: max-age=2 makes the key set refetched every 2 s"
+issuer_ctl "maxage?path=/maxage.json&seconds=-1" > /dev/null
 
 # --- a flood of unknown kids --------------------------------------------------
 conf flood flood
