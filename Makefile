@@ -129,9 +129,18 @@ bench: deps $(B)/bench_verify
 	@echo "== end to end through nginx (wrk)"
 	bash tests/bench/bench_nginx.sh
 
+# The binary, and the example configuration under share/mcpauth.
 install: $(B)/mcpauth
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mcpauth
+	install -d $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/nginx
 	install -m 755 $(B)/mcpauth $(DESTDIR)$(PREFIX)/bin/mcpauth
+	install -m 644 fcgi-conf/nginx/*.conf \
+		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/nginx/
+	install -m 644 fcgi-conf/apache-authnz-fcgi.conf fcgi-conf/htaccess-fcgid \
+		fcgi-conf/mcpauth.service \
+		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/
+	install -m 755 fcgi-conf/spawn-fcgi.sh \
+		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/
 
 clean:
 	rm -rf build
