@@ -13,6 +13,8 @@
 
 /* Longest request path looked at. */
 #define PATH_MAX_LEN 4096
+/* Longest list of required scopes, from the file or the web server. */
+#define SCOPES_MAX 8192
 /* Longest AUTH_CLAIMS value: Apache's 8190-byte line less the name. */
 #define AUTHORIZER_MAX_CLAIMS 8160
 
@@ -331,7 +333,7 @@ decision_endpoint(const struct state *st, const struct request *req,
 	int status, cached = 0, hashed;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	buf_init(&scopes, 8192);
+	buf_init(&scopes, SCOPES_MAX);
 	d.refresh_issuer = -1;
 	/* Policy comes only from trusted parameters, never HTTP_* ones. */
 	if ((name = param_set(req, "MCPAUTH_RESOURCE")) != NULL)
@@ -350,6 +352,14 @@ decision_endpoint(const struct state *st, const struct request *req,
 	}
 	scopes_override = param_set(req, "MCPAUTH_REQUIRED_SCOPES");
 	required_scopes(res, scopes_override, &scopes);
+	if (scopes.failed) {
+		why = "MCPAUTH_REQUIRED_SCOPES is too long";
+		response_init(r, 500);
+		json_error(r, "server_error", why);
+		log_decision(500, "server_error", why, res, NULL, 0, &t0);
+		status = 500;
+		goto done;
+	}
 	m = param(req, "REQUEST_METHOD");
 	if (st->cfg->allow_cors_preflight && m != NULL &&
 	    strcmp(m, "OPTIONS") == 0 &&

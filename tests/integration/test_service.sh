@@ -134,6 +134,10 @@ is "$(header WWW-Authenticate)" "Bearer error=\"invalid_token\", resource_metada
 fcgi m responder DOCUMENT_URI=/_auth "HTTP_AUTHORIZATION=Bearer $good"
 is "$(status_of) $(body)" "500 {\"error\":\"server_error\",\"error_description\":\"several resources are configured and MCPAUTH_RESOURCE is not set\"}" \
 	"several resources and no MCPAUTH_RESOURCE: 500"
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES \
+	"MCPAUTH_REQUIRED_SCOPES=$(head -c 9000 /dev/zero | tr '\0' 's')" "HTTP_AUTHORIZATION=Bearer $good"
+is "$(status_of) $(body)" '500 {"error":"server_error","error_description":"MCPAUTH_REQUIRED_SCOPES is too long"}' \
+	"a 9000-byte MCPAUTH_REQUIRED_SCOPES: 500, never a 2xx (found by fuzzing)"
 fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=https://other.example "HTTP_AUTHORIZATION=Bearer $good"
 is "$(status_of)" 500 "unknown MCPAUTH_RESOURCE: 500"
 quote=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k\"1\\"}' "{\"iss\":\"$ISSUER\"}")
