@@ -175,7 +175,7 @@ challenge(struct response *r, int status, const struct config_resource *res,
 {
 	struct buf c, url;
 
-	buf_init(&c, 8192);
+	buf_init(&c, SCOPES_MAX + 8192);	/* scopes, URL and description */
 	buf_init(&url, 4096);
 	metadata_url(res, &url);
 	buf_str(&c, "Bearer");
