@@ -8,6 +8,7 @@
 int
 cmd_check_config(const struct cmd_options *o)
 {
+	const struct config *cfg;
 	struct state *st;
 	char err[1024];
 	size_t i;
@@ -19,16 +20,17 @@ cmd_check_config(const struct cmd_options *o)
 		fprintf(stderr, "mcpauth: %s\n", err);
 		return CMD_REFUSED;
 	}
-	config_print(st->cfg, stdout);
-	for (i = 0; i < st->cfg->nissuers; i++) {
-		if ((set = keystore_get(st->keys, i)) == NULL) {
+	cfg = state_config(st);
+	config_print(cfg, stdout);
+	for (i = 0; i < cfg->nissuers; i++) {
+		if ((set = keystore_get(state_keys(st), i)) == NULL) {
 			printf("# issuer %s: no key set could be obtained\n",
-			    st->cfg->issuers[i].url);
+			    cfg->issuers[i].url);
 			rc = CMD_REFUSED;
 			continue;
 		}
 		printf("# issuer %s: %zu keys usable, %zu skipped\n",
-		    st->cfg->issuers[i].url, jwks_count(set), jwks_skipped(set));
+		    cfg->issuers[i].url, jwks_count(set), jwks_skipped(set));
 		jwks_free(set);
 	}
 	state_free(st);

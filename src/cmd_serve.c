@@ -48,7 +48,7 @@ handle(void *arg, const struct request *req, struct buf *out)
 
 	service_handle(st, req, (long long)time(NULL), out, &refresh);
 	if (refresh >= 0)	/* the refresher fetches; we never wait */
-		refresh_want(st->refresh, (size_t)refresh);
+		refresh_want(state_refresh(st), (size_t)refresh);
 	state_free(st);
 }
 
@@ -81,7 +81,7 @@ refresher_main(void *arg)
 
 	while (!atomic_load(&s->stopping)) {
 		st = current_state(s);
-		refresh_tick(st->refresh, (long long)time(NULL));
+		refresh_tick(state_refresh(st), (long long)time(NULL));
 		state_free(st);
 		sleep(1);
 	}

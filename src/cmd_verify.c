@@ -68,7 +68,7 @@ cmd_verify(const struct cmd_options *o)
 		fprintf(stderr, "mcpauth: %s\n", err);
 		goto done;
 	}
-	cfg = st->cfg;
+	cfg = state_config(st);
 	if (o->resource != NULL) {
 		in.resource = config_resource(cfg, o->resource);
 		if (in.resource == NULL) {
@@ -95,7 +95,7 @@ cmd_verify(const struct cmd_options *o)
 	while (len > 0 && isspace((unsigned char)tok[len - 1]))
 		len--;
 	in.cfg = cfg;
-	in.keys = st->keys;
+	in.keys = state_keys(st);
 	in.required = o->scopes != NULL && *o->scopes != '\0' ? o->scopes :
 	    NULL;
 	switch (decide(&in, tok, len, &d)) {

@@ -92,8 +92,8 @@ metadata_endpoint(const struct state *st, const struct request *req,
 		return 405;
 	}
 	if (strncmp(path, METADATA_AS_PATH, strlen(METADATA_AS_PATH)) == 0) {
-		doc = st->cfg->nissuers == 1 ?
-		    refresh_metadata(st->refresh, 0) : NULL;
+		doc = state_config(st)->nissuers == 1 ?
+		    refresh_metadata(state_refresh(st), 0) : NULL;
 		if (doc != NULL) {
 			response_init(r, 200);
 			json_document(r, doc);
@@ -102,20 +102,20 @@ metadata_endpoint(const struct state *st, const struct request *req,
 		}
 		response_init(r, 404);
 		cors(r);
-		json_error(r, "not_found", st->cfg->nissuers == 1 ?
+		json_error(r, "not_found", state_config(st)->nissuers == 1 ?
 		    "no authorization server metadata is available" :
 		    "several authorization servers are configured; see the "
 		    "protected resource metadata");
 		return 404;
 	}
-	if ((res = metadata_find(st->cfg, path)) == NULL) {
+	if ((res = metadata_find(state_config(st), path)) == NULL) {
 		snprintf(msg, sizeof(msg), "no protected resource at %s", path);
 		response_init(r, 404);
 		cors(r);
 		json_error(r, "not_found", msg);
 		return 404;
 	}
-	if ((doc = metadata_json(st->cfg, res)) == NULL) {
+	if ((doc = metadata_json(state_config(st), res)) == NULL) {
 		response_init(r, 500);
 		json_error(r, "server_error", "out of memory");
 		return 500;
@@ -280,18 +280,18 @@ allow(const struct state *st, const struct request *req,
 	snprintf(num, sizeof(num), "%lld", ai->expires_at);
 	response_header(r, identity[5][role], num);
 	/* Apache reads at most 8190 bytes a header line from an authorizer. */
-	if (st->cfg->claims_header && role &&
+	if (state_config(st)->claims_header && role &&
 	    ai->payload_len > AUTHORIZER_MAX_CLAIMS)
 		log_msg("claims of %zu bytes left out of AUTH_CLAIMS: an "
 		    "authorizer header line holds at most %d",
 		    ai->payload_len, AUTHORIZER_MAX_CLAIMS);
-	else if (st->cfg->claims_header)	/* base64url: nothing to encode */
+	else if (state_config(st)->claims_header) /* base64url: as it is */
 		response_header_bytes(r, identity[6][role], ai->payload,
 		    ai->payload_len);
 	if (!role) {
 		/* Cacheable until exp at most, and decision_cache_max. */
-		if (t > st->cfg->decision_cache_max)
-			t = st->cfg->decision_cache_max;
+		if (t > state_config(st)->decision_cache_max)
+			t = state_config(st)->decision_cache_max;
 		snprintf(num, sizeof(num), "%lld", t < 0 ? 0 : t);
 		response_header(r, "X-Accel-Expires", num);
 	}
@@ -325,6 +325,7 @@ decision_endpoint(const struct state *st, const struct request *req,
 	const struct config_resource *res = NULL;
 	const char *name, *scopes_override, *tok = NULL, *why = NULL, *m;
 	struct decide_input in;
+	struct tokcache *tokens;
 	struct decision d = { 0 };
 	struct timespec t0;
 	struct buf scopes;
@@ -337,9 +338,9 @@ decision_endpoint(const struct state *st, const struct request *req,
 	d.refresh_issuer = -1;
 	/* Policy comes only from trusted parameters, never HTTP_* ones. */
 	if ((name = param_set(req, "MCPAUTH_RESOURCE")) != NULL)
-		res = config_resource(st->cfg, name);
-	else if (st->cfg->nresources == 1)
-		res = &st->cfg->resources[0];
+		res = config_resource(state_config(st), name);
+	else if (state_config(st)->nresources == 1)
+		res = &state_config(st)->resources[0];
 	if (res == NULL) {
 		why = name != NULL ? "MCPAUTH_RESOURCE names no configured "
 		    "resource" : "several resources are configured and "
@@ -361,7 +362,7 @@ decision_endpoint(const struct state *st, const struct request *req,
 		goto done;
 	}
 	m = param(req, "REQUEST_METHOD");
-	if (st->cfg->allow_cors_preflight && m != NULL &&
+	if (state_config(st)->allow_cors_preflight && m != NULL &&
 	    strcmp(m, "OPTIONS") == 0 &&
 	    param_set(req, "HTTP_ACCESS_CONTROL_REQUEST_METHOD") != NULL) {
 		response_init(r, 200);
@@ -385,17 +386,18 @@ decision_endpoint(const struct state *st, const struct request *req,
 	case CRED_TOKEN:
 		break;
 	}
-	in = (struct decide_input){ st->cfg, res, st->keys, scopes_override,
-	    now };
-	hashed = st->tokens != NULL && tokcache_hash(tok, len, hash) == 0;
-	if (hashed && (cached = tokcache_get(st->tokens, &in, hash, tok, len,
+	in = (struct decide_input){ state_config(st), res, state_keys(st),
+	    scopes_override, now };
+	tokens = state_tokens(st);
+	hashed = tokens != NULL && tokcache_hash(tok, len, hash) == 0;
+	if (hashed && (cached = tokcache_get(tokens, &in, hash, tok, len,
 	    &d))) {
 		if (d.code == DECIDE_ALLOW)
 			decide_recheck(&in, &d);
 	} else {
 		decide(&in, tok, len, &d);
 		if (hashed)
-			tokcache_put(st->tokens, &in, hash, &d);
+			tokcache_put(tokens, &in, hash, &d);
 	}
 	switch (d.code) {
 	case DECIDE_ALLOW:

@@ -1,9 +1,18 @@
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
 #include "log.h"
 #include "state.h"
+
+struct state {
+	atomic_int refs;
+	struct config *cfg;
+	struct keystore *keys;
+	struct refresh *refresh;
+	struct tokcache *tokens;	/* NULL when token_cache_entries is 0 */
+};
 
 /* Files that others can change would let them change the policy. */
 static void
@@ -65,4 +74,28 @@ state_free(struct state *st)
 	keystore_free(st->keys);
 	config_free(st->cfg);
 	free(st);
+}
+
+const struct config *
+state_config(const struct state *st)
+{
+	return st->cfg;
+}
+
+struct keystore *
+state_keys(const struct state *st)
+{
+	return st->keys;
+}
+
+struct refresh *
+state_refresh(const struct state *st)
+{
+	return st->refresh;
+}
+
+struct tokcache *
+state_tokens(const struct state *st)
+{
+	return st->tokens;
 }

@@ -6,7 +6,6 @@
 #ifndef MCPAUTH_STATE_H
 #define MCPAUTH_STATE_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -14,13 +13,7 @@
 #include "refresh.h"
 #include "tokcache.h"
 
-struct state {
-	atomic_int refs;
-	struct config *cfg;
-	struct keystore *keys;
-	struct refresh *refresh;
-	struct tokcache *tokens;	/* NULL when token_cache_entries is 0 */
-};
+struct state;
 
 /*
  * Load the config at path and obtain what it names (SPEC §9: a fetch
@@ -35,5 +28,12 @@ struct state *state_ref(struct state *st);
 
 /* Drop a reference; the last frees.  NULL does nothing. */
 void state_free(struct state *st);
+
+/* What st holds; valid while the caller holds a reference to st. */
+const struct config *state_config(const struct state *st);
+struct keystore *state_keys(const struct state *st);
+struct refresh *state_refresh(const struct state *st);
+/* NULL when token_cache_entries is 0. */
+struct tokcache *state_tokens(const struct state *st);
 
 #endif
