@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mint=${2:-$top/build/mint}
 k=$dir/keys
 mkdir -p "$dir/token" "$dir/jwks" "$dir/metadata" "$dir/config" \
-	"$dir/service" "$k"
+	"$dir/service" "$dir/mcpheaders" "$k"
 for t in rsa2048 p256 p384 p521 ed25519; do
 	"$mint" keygen $t "$k/$t.pem"
 done
@@ -53,3 +53,14 @@ printf '\000DOCUMENT_URI=/.well-known/oauth-protected-resource/mcp\nREQUEST_METH
 printf '\000DOCUMENT_URI=/.well-known/oauth-authorization-server\nREQUEST_METHOD=OPTIONS\n' > "$dir/service/as"
 printf '\000DOCUMENT_URI=/_auth\nMCPAUTH_RESOURCE=https://mcp.example/mcp\nHTTP_AUTHORIZATION=Bearer %s\n' "$tok" > "$dir/service/decide"
 printf '\001MCPAUTH_REQUIRED_SCOPES=a b\nHTTP_AUTHORIZATION=bearer  x y\nREQUEST_METHOD=OPTIONS\nHTTP_ACCESS_CONTROL_REQUEST_METHOD=GET\n' > "$dir/service/authorizer"
+printf '\000DOCUMENT_URI=/_auth\nMCPAUTH_RESOURCE=https://mcp.example/mcp\nHTTP_AUTHORIZATION=Bearer %s\nHTTP_MCP_PROTOCOL_VERSION=2026-07-28\nHTTP_MCP_METHOD=tools/call\nHTTP_MCP_NAME==?base64?YWRtaW4=?=\n' "$tok" > "$dir/service/mcp"
+# MCP request metadata: VERSION NUL METHOD NUL NAME.
+m=$dir/mcpheaders
+printf '2026-07-28\000tools/call\000admin' > "$m/exact"
+printf '2026-07-28\000tools/call\000file_secret' > "$m/prefix"
+printf '2026-07-28\000tools/call\000=?base64?WsO8cmljaF90b29s?=' > "$m/base64"
+printf '2026-07-28\000resources/read\000=?base64?ZmlsZTovLy9ldGMvcGFzc3dk?=' > "$m/uri"
+printf '2026-07-28\000tools/call\000=?base64?YQBi?=' > "$m/nul"
+printf '2026-07-28\000tools/list' > "$m/list"
+printf '2025-11-25\000tools/call\000admin' > "$m/old"
+printf '2026-07-28' > "$m/nomethod"

@@ -1,4 +1,4 @@
-/* Strict base64url: one canonical encoding per value. */
+/* Strict base64url and base64: one canonical encoding per value. */
 #include "b64url.h"
 
 static const char alphabet[] =
@@ -21,15 +21,23 @@ static const signed char values[256] = {
 	['9'] = 61, ['-'] = 62, ['_'] = 63,
 };
 
-/* -1 for bytes outside the alphabet ('A' is the table's only 0). */
+/*
+ * -1 for bytes outside the alphabet ('A' is the table's only 0); std
+ * selects the standard alphabet, whose '+' and '/' replace '-' and '_'.
+ */
 static int
-val(unsigned char c)
+val(unsigned char c, int std)
 {
+	if (c == '-' || c == '_')
+		return std ? -1 : values[c];
+	if (c == '+' || c == '/')
+		return std ? (c == '+' ? 62 : 63) : -1;
 	return values[c] != 0 || c == 'A' ? values[c] : -1;
 }
 
-long
-b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t outmax)
+static long
+decode(const char *in, size_t inlen, unsigned char *out, size_t outmax,
+    int std)
 {
 	unsigned long acc = 0;
 	size_t i, o = 0;
@@ -38,7 +46,7 @@ b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t outmax)
 	if (inlen % 4 == 1)
 		return -1;
 	for (i = 0; i < inlen; i++) {
-		if ((v = val((unsigned char)in[i])) < 0)
+		if ((v = val((unsigned char)in[i], std)) < 0)
 			return -1;
 		acc = (acc << 6) | (unsigned long)v;
 		bits += 6;
@@ -54,6 +62,21 @@ b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t outmax)
 	if (acc != 0)
 		return -1;
 	return (long)o;
+}
+
+long
+b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t outmax)
+{
+	return decode(in, inlen, out, outmax, 0);
+}
+
+long
+b64std_decode(const char *in, size_t inlen, unsigned char *out, size_t outmax)
+{
+	/* Padding only where it completes the last group of four. */
+	if (inlen % 4 == 0 && inlen > 0 && in[inlen - 1] == '=')
+		inlen -= inlen > 1 && in[inlen - 2] == '=' ? 2 : 1;
+	return decode(in, inlen, out, outmax, 1);
 }
 
 long

@@ -1,4 +1,7 @@
-/* b64url: strict unpadded base64url (RFC 7515 §2, RFC 4648 §5). */
+/*
+ * b64url: strict unpadded base64url (RFC 7515 §2, RFC 4648 §5), and
+ * strict standard base64 (RFC 4648 §4).
+ */
 #ifndef MCPAUTH_B64URL_H
 #define MCPAUTH_B64URL_H
 
@@ -14,6 +17,15 @@
  * Returns the decoded length, or -1 on any error.
  */
 long b64url_decode(const char *in, size_t inlen, unsigned char *out,
+    size_t outmax);
+
+/*
+ * Decode standard base64 (alphabet with '+' and '/'), as b64url_decode
+ * does base64url: padding is optional but, when present, only the one or
+ * two '=' that complete the last group; no white space.  Returns the
+ * decoded length, or -1.
+ */
+long b64std_decode(const char *in, size_t inlen, unsigned char *out,
     size_t outmax);
 
 /*

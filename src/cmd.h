@@ -15,6 +15,9 @@ struct cmd_options {
 	const char *config;	/* -c, else $MCPAUTH_CONFIG, else default */
 	const char *resource;	/* verify --resource */
 	const char *scopes;	/* verify --scopes; NULL if not given */
+	const char *mcp_method;	/* verify --mcp-method (SPEC §11) */
+	const char *mcp_name;	/* verify --mcp-name, encoded or not */
+	const char *mcp_version;	/* verify --mcp-protocol-version */
 	const char *listen;	/* serve --listen */
 	int threads;		/* serve --threads; 0: one per CPU */
 	const char *user;	/* serve --user: drop to it after binding */

@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "decide.h"
 #include "file.h"
+#include "mcpop.h"
 #include "state.h"
 
 /* Read at most this much from stdin; longer is refused as oversize. */
@@ -52,17 +53,47 @@ print_authinfo(const struct authinfo *ai)
 	return 0;
 }
 
+/*
+ * The required scopes as serve computes them: --scopes or the file's,
+ * plus the operation's from the --mcp-* options (SPEC §11).
+ */
+static int
+required(const struct config_resource *res, const struct cmd_options *o,
+    struct mcphdr *op, struct buf *base, struct buf *need, const char **why)
+{
+	size_t i;
+
+	if (o->scopes != NULL && *o->scopes != '\0')
+		buf_str(base, o->scopes);
+	else
+		for (i = 0; i < res->required_scopes.n; i++)
+			buf_printf(base, "%s%s", i ? " " : "",
+			    res->required_scopes.v[i]);
+	buf_str(base, "");
+	if (base->failed) {
+		*why = "the required scopes are too long";
+		return -1;
+	}
+	mcphdr_parse(o->mcp_version, o->mcp_method, o->mcp_name, op);
+	return mcpop_required(res->ops, base->p, op, need, why);
+}
+
 int
 cmd_verify(const struct cmd_options *o)
 {
 	struct decide_input in = { 0 };
 	const struct config *cfg;
+	const char *why;
+	struct mcphdr *op = NULL;
+	struct buf base, need;
 	struct state *st = NULL;
 	struct decision d = { 0 };
 	char err[1024], *text = NULL, *tok;
 	size_t len = 0;
 	int rc = CMD_FAILURE;
 
+	buf_init(&base, 8192);
+	buf_init(&need, 8192);
 	in.now = (long long)time(NULL);
 	if ((st = state_load(o->config, in.now, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "mcpauth: %s\n", err);
@@ -96,8 +127,12 @@ cmd_verify(const struct cmd_options *o)
 		len--;
 	in.cfg = cfg;
 	in.keys = state_keys(st);
-	in.required = o->scopes != NULL && *o->scopes != '\0' ? o->scopes :
-	    NULL;
+	if ((op = malloc(sizeof(*op))) == NULL ||
+	    required(in.resource, o, op, &base, &need, &why) == -1) {
+		fprintf(stderr, "mcpauth: %s\n", op ? why : "out of memory");
+		goto done;
+	}
+	in.required = need.p;
 	switch (decide(&in, tok, len, &d)) {
 	case DECIDE_ALLOW:
 		rc = print_authinfo(&d.info) == 0 ? CMD_OK : CMD_FAILURE;
@@ -120,6 +155,9 @@ done:
 	if (text != NULL)
 		crypto_cleanse(text, strlen(text));
 	free(text);
+	free(op);
+	buf_free(&base);
+	buf_free(&need);
 	state_free(st);
 	return rc;
 }

@@ -7,7 +7,9 @@
 #include "alg.h"
 #include "config.h"
 #include "file.h"
+#include "mcpop.h"
 #include "num.h"
+#include "scopeset.h"
 
 enum scope { GLOBAL, RESOURCE };
 
@@ -255,6 +257,9 @@ copy_defaults(struct config_resource *r, const struct config_resource *d)
 	    str_set(&r->name, d->name) == -1 ||
 	    str_set(&r->documentation, d->documentation) == -1)
 		return -1;
+	if (mcpop_copy(&r->ops, d->ops) == -1 ||
+	    scopeset_copy(&r->implies, d->implies) == -1)
+		return -1;
 	r->algorithms = d->algorithms;
 	r->leeway = d->leeway;
 	return 0;
@@ -298,18 +303,51 @@ d_audience(struct parser *p, char **argv, int argc)
 	return list_set(&p->cur->audience, argv, argc) == -1 ? oom(p) : 0;
 }
 
+/* Every value a well-formed scope, and never offline_access (§11). */
+static int
+scope_list(struct parser *p, struct config_list *l, char **argv, int argc)
+{
+	const char *why;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (!scopeset_valid(argv[i], strlen(argv[i]), &why))
+			return perr(p, "%s: %s", argv[i], why);
+	return list_set(l, argv, argc) == -1 ? oom(p) : 0;
+}
+
 static int
 d_scopes_supported(struct parser *p, char **argv, int argc)
 {
-	return list_set(&p->cur->scopes_supported, argv, argc) == -1 ?
-	    oom(p) : 0;
+	return scope_list(p, &p->cur->scopes_supported, argv, argc);
 }
 
 static int
 d_required_scopes(struct parser *p, char **argv, int argc)
 {
-	return list_set(&p->cur->required_scopes, argv, argc) == -1 ?
-	    oom(p) : 0;
+	return scope_list(p, &p->cur->required_scopes, argv, argc);
+}
+
+static int
+d_operation_scopes(struct parser *p, char **argv, int argc)
+{
+	char err[512];
+
+	if (mcpop_add(&p->cur->ops, argv, argc, p->line, err, sizeof(err))
+	    == -1)
+		return perr(p, "%s", err);
+	return 0;
+}
+
+static int
+d_scope_implies(struct parser *p, char **argv, int argc)
+{
+	char err[512];
+
+	if (scopeset_add(&p->cur->implies, argv[0], argv + 1,
+	    (size_t)argc - 1, err, sizeof(err)) == -1)
+		return perr(p, "%s", err);
+	return 0;
 }
 
 static int
@@ -428,6 +466,10 @@ static const struct directive directives[] = {
 	    d_scopes_supported },
 	{ "required_scopes", RESOURCE, 0, 1, CONFIG_MAX_VALUES,
 	    d_required_scopes },
+	{ "operation_scopes", RESOURCE, 1, 1, CONFIG_MAX_VALUES,
+	    d_operation_scopes },
+	{ "scope_implies", RESOURCE, 1, 2, CONFIG_MAX_VALUES,
+	    d_scope_implies },
 	{ "algorithms", RESOURCE, 0, 1, CONFIG_MAX_VALUES, d_algorithms },
 	{ "leeway", RESOURCE, 0, 1, 1, d_leeway },
 	{ "require_typ", RESOURCE, 0, 1, 1, d_require_typ },
@@ -631,6 +673,8 @@ resource_free(struct config_resource *r)
 	free(r->require_typ);
 	free(r->name);
 	free(r->documentation);
+	mcpop_free(r->ops);
+	scopeset_free(r->implies);
 }
 
 void
@@ -735,5 +779,7 @@ config_print(const struct config *cfg, FILE *f)
 		if (r->documentation != NULL)
 			fprintf(f, "    resource_documentation %s\n",
 			    r->documentation);
+		mcpop_print(r->ops, f, "    ");
+		scopeset_print(r->implies, f, "    ");
 	}
 }

@@ -16,6 +16,9 @@
 
 enum config_issuer_type { CONFIG_AUTO, CONFIG_OIDC, CONFIG_OAUTH };
 
+struct mcpop;
+struct scopeset;
+
 struct config_list {
 	char **v;
 	size_t n;
@@ -40,6 +43,8 @@ struct config_resource {
 	char *require_typ;	/* NULL: off */
 	char *name;
 	char *documentation;
+	struct mcpop *ops;		/* operation_scopes; NULL: none (§11) */
+	struct scopeset *implies;	/* scope_implies; NULL: none */
 	int line;
 };
 

@@ -13,6 +13,7 @@
 #include "b64url.h"
 #include "crypto.h"
 #include "decide.h"
+#include "scopeset.h"
 
 #define SEG_MAX B64URL_DECODED_MAX(DECIDE_MAX_TOKEN)
 #define SIG_MAX (CRYPTO_RSA_MAX_BITS / 8 + 2)
@@ -256,26 +257,11 @@ collect_scopes(const cJSON *p, struct decision *d)
 	return DECIDE_ALLOW;
 }
 
-/* 1 if the space-separated list has the word w (wlen bytes). */
-static int
-has_word(const char *list, const char *w, size_t wlen)
-{
-	size_t n;
-
-	for (;;) {
-		list += strspn(list, " ");
-		if ((n = strcspn(list, " ")) == 0)
-			return 0;
-		if (n == wlen && memcmp(list, w, n) == 0)
-			return 1;
-		list += n;
-	}
-}
-
 static enum decide_code
 check_scopes(const struct decide_input *in, struct decision *d)
 {
 	const struct config_list *l = &in->resource->required_scopes;
+	const struct scopeset *im = in->resource->implies;	/* §11 */
 	const char *req = in->required, *w;
 	size_t i, n, len = 0;
 
@@ -284,13 +270,13 @@ check_scopes(const struct decide_input *in, struct decision *d)
 			w += strspn(w, " ");
 			if ((n = strcspn(w, " ")) == 0)
 				break;
-			if (!has_word(d->info.scopes, w, n) &&
+			if (!scopeset_holds(im, d->info.scopes, w, n) &&
 			    add_word(&d->missing, &len, w, n) == -1)
 				return refuse(d, DECIDE_ERROR, "out of memory");
 		}
 	} else {
 		for (i = 0; i < l->n; i++)
-			if (!has_word(d->info.scopes, l->v[i],
+			if (!scopeset_holds(im, d->info.scopes, l->v[i],
 			    strlen(l->v[i])) && add_word(&d->missing, &len,
 			    l->v[i], strlen(l->v[i])) == -1)
 				return refuse(d, DECIDE_ERROR, "out of memory");

@@ -20,7 +20,9 @@ usage(FILE *f)
 "usage: mcpauth [serve] [-c FILE] [--listen ADDR] [--threads N]\n"
 "               [--user NAME | --allow-root]\n"
 "       mcpauth check-config [-c FILE]\n"
-"       mcpauth verify [-c FILE] [--resource URL] [--scopes \"a b\"] < token\n"
+"       mcpauth verify [-c FILE] [--resource URL] [--scopes \"a b\"]\n"
+"                      [--mcp-method M] [--mcp-name N]\n"
+"                      [--mcp-protocol-version V] < token\n"
 "       mcpauth discover ISSUER [--type oidc|oauth|auto]\n"
 "       mcpauth --version | --help\n"
 "\n"
@@ -49,6 +51,10 @@ usage(FILE *f)
 "  --resource URL     verify: the configured resource to check against\n"
 "                     (needed when the file has several)\n"
 "  --scopes \"a b\"     verify: required scopes, replacing the file's\n"
+"  --mcp-method M, --mcp-name N, --mcp-protocol-version V\n"
+"                     verify: the MCP request headers to judge the\n"
+"                     resource's operation_scopes by (without them: the\n"
+"                     strictest reading, every rule's scopes)\n"
 "  --type T           discover: oidc, oauth or auto (default auto)\n"
 "  --insecure-http    discover: allow a plain http:// issuer (testing)\n"
 "\n"
@@ -98,6 +104,12 @@ main(int argc, char **argv)
 			slot = &o.resource;
 		else if (strcmp(argv[i], "--scopes") == 0)
 			slot = &o.scopes;
+		else if (strcmp(argv[i], "--mcp-method") == 0)
+			slot = &o.mcp_method;
+		else if (strcmp(argv[i], "--mcp-name") == 0)
+			slot = &o.mcp_name;
+		else if (strcmp(argv[i], "--mcp-protocol-version") == 0)
+			slot = &o.mcp_version;
 		else if (strcmp(argv[i], "--listen") == 0)
 			slot = &o.listen;
 		else if (strcmp(argv[i], "--type") == 0)

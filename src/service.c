@@ -7,6 +7,7 @@
 
 #include "decide.h"
 #include "log.h"
+#include "mcpop.h"
 #include "metadata.h"
 #include "response.h"
 #include "service.h"
@@ -297,12 +298,40 @@ allow(const struct state *st, const struct request *req,
 	}
 }
 
+/* The MCP operation of a request (SPEC §11), for policy and the log. */
+struct operation {
+	struct mcphdr h;
+	const char *method, *name;	/* as logged; NULL: "-" */
+	const char *reading;		/* verified, strict or ignored */
+};
+
+/*
+ * Judge the request's MCP headers for res.  A resource without
+ * operation_scopes ignores them (h stays unverifiable, with no rule to
+ * apply); otherwise they count only when verifiable.
+ */
+static void
+operation(const struct request *req, const struct config_resource *res,
+    struct operation *op)
+{
+	op->method = param_set(req, "HTTP_MCP_METHOD");
+	op->name = param_set(req, "HTTP_MCP_NAME");
+	op->reading = "ignored";
+	if (mcphdr_parse(param_set(req, "HTTP_MCP_PROTOCOL_VERSION"),
+	    op->method, op->name, &op->h) && res->ops != NULL) {
+		op->reading = "verified";
+		op->name = op->h.has_name ? op->h.name : NULL;
+	} else if (res->ops != NULL) {
+		op->reading = "strict";
+	}
+}
+
 static void
 log_decision(int status, const char *error, const char *reason,
-    const struct config_resource *res, const struct decision *d,
-    int cached, const struct timespec *t0)
+    const struct config_resource *res, const struct operation *op,
+    const struct decision *d, int cached, const struct timespec *t0)
 {
-	char why[320], sub[160], cid[160];
+	char why[320], sub[160], cid[160], m[160], n[160];
 	struct timespec t1;
 	long us;
 
@@ -310,12 +339,15 @@ log_decision(int status, const char *error, const char *reason,
 	us = (t1.tv_sec - t0->tv_sec) * 1000000L +
 	    (t1.tv_nsec - t0->tv_nsec) / 1000;
 	log_msg("decision status=%d error=%s reason=%s resource=%s sub=%s "
-	    "client_id=%s iss=%s cache=%s us=%ld", status, error ? error : "-",
-	    log_quote(reason, why, sizeof(why)), res ? res->url : "-",
+	    "client_id=%s iss=%s cache=%s us=%ld op=%s name=%s mcp=%s",
+	    status, error ? error : "-", log_quote(reason, why, sizeof(why)),
+	    res ? res->url : "-",
 	    log_quote(d ? d->info.subject : NULL, sub, sizeof(sub)),
 	    log_quote(d ? d->info.client_id : NULL, cid, sizeof(cid)),
 	    d && d->info.issuer ? d->info.issuer : "-", cached ? "hit" : "-",
-	    us);
+	    us, log_quote(op ? op->method : NULL, m, sizeof(m)),
+	    log_quote(op ? op->name : NULL, n, sizeof(n)),
+	    op ? op->reading : "-");
 }
 
 static int
@@ -324,16 +356,18 @@ decision_endpoint(const struct state *st, const struct request *req,
 {
 	const struct config_resource *res = NULL;
 	const char *name, *scopes_override, *tok = NULL, *why = NULL, *m;
+	struct operation op;
 	struct decide_input in;
 	struct tokcache *tokens;
 	struct decision d = { 0 };
 	struct timespec t0;
-	struct buf scopes;
+	struct buf base, scopes;
 	unsigned char hash[32];
 	size_t len = 0;
 	int status, cached = 0, hashed;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	buf_init(&base, SCOPES_MAX);
 	buf_init(&scopes, SCOPES_MAX);
 	d.refresh_issuer = -1;
 	/* Policy comes only from trusted parameters, never HTTP_* ones. */
@@ -347,17 +381,22 @@ decision_endpoint(const struct state *st, const struct request *req,
 		    "MCPAUTH_RESOURCE is not set";
 		response_init(r, 500);
 		json_error(r, "server_error", why);
-		log_decision(500, "server_error", why, NULL, NULL, 0, &t0);
+		log_decision(500, "server_error", why, NULL, NULL, NULL, 0,
+		    &t0);
 		status = 500;
 		goto done;
 	}
 	scopes_override = param_set(req, "MCPAUTH_REQUIRED_SCOPES");
-	required_scopes(res, scopes_override, &scopes);
-	if (scopes.failed) {
-		why = "MCPAUTH_REQUIRED_SCOPES is too long";
+	required_scopes(res, scopes_override, &base);
+	/* The base scopes and the operation's: every challenge names all. */
+	operation(req, res, &op);
+	if (base.failed || mcpop_required(res->ops, base.p, &op.h, &scopes,
+	    &why) == -1) {
+		if (base.failed)
+			why = "MCPAUTH_REQUIRED_SCOPES is too long";
 		response_init(r, 500);
 		json_error(r, "server_error", why);
-		log_decision(500, "server_error", why, res, NULL, 0, &t0);
+		log_decision(500, "server_error", why, res, &op, NULL, 0, &t0);
 		status = 500;
 		goto done;
 	}
@@ -367,7 +406,8 @@ decision_endpoint(const struct state *st, const struct request *req,
 	    param_set(req, "HTTP_ACCESS_CONTROL_REQUEST_METHOD") != NULL) {
 		response_init(r, 200);
 		response_header(r, "X-Accel-Expires", "0");
-		log_decision(200, NULL, "CORS preflight", res, NULL, 0, &t0);
+		log_decision(200, NULL, "CORS preflight", res, &op, NULL, 0,
+		    &t0);
 		status = 200;
 		goto done;
 	}
@@ -375,19 +415,21 @@ decision_endpoint(const struct state *st, const struct request *req,
 	case CRED_NONE:
 		why = "no bearer token";
 		challenge(r, 401, res, scopes.p, NULL, why);
-		log_decision(401, "unauthorized", why, res, NULL, 0, &t0);
+		log_decision(401, "unauthorized", why, res, &op, NULL, 0,
+		    &t0);
 		status = 401;
 		goto done;
 	case CRED_BAD:
 		challenge(r, 401, res, scopes.p, "invalid_request", why);
-		log_decision(401, "invalid_request", why, res, NULL, 0, &t0);
+		log_decision(401, "invalid_request", why, res, &op, NULL, 0,
+		    &t0);
 		status = 401;
 		goto done;
 	case CRED_TOKEN:
 		break;
 	}
 	in = (struct decide_input){ state_config(st), res, state_keys(st),
-	    scopes_override, now };
+	    scopes.p, now };
 	tokens = state_tokens(st);
 	hashed = tokens != NULL && tokcache_hash(tok, len, hash) == 0;
 	if (hashed && (cached = tokcache_get(tokens, &in, hash, tok, len,
@@ -422,12 +464,13 @@ decision_endpoint(const struct state *st, const struct request *req,
 	}
 	*refresh = d.refresh_issuer;
 	log_decision(status, status == 200 ? NULL : decide_error_name(d.code),
-	    status == 200 ? "allowed" : d.reason, res, &d, cached, &t0);
+	    status == 200 ? "allowed" : d.reason, res, &op, &d, cached, &t0);
 done:
 	/* Refusals must never be cached by the web server. */
 	if (status != 200)
 		response_header(r, "X-Accel-Expires", "0");
 	decision_clear(&d);
+	buf_free(&base);
 	buf_free(&scopes);
 	return status;
 }

@@ -60,6 +60,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	fprintf(f, "issuer https://as.example jwks=jwks.json metadata=as.json\n"
 	    "resource https://mcp.example/mcp\nrequired_scopes read\n"
+	    "operation_scopes tools/call name=admin admin\n"
+	    "operation_scopes tools/call name=f* files\n"
+	    "scope_implies admin read\n"
 	    "resource https://mcp.example/\nallow_cors_preflight on\n");
 	fclose(f);
 	if ((st = state_load(path, 1700000000LL, err, sizeof(err))) == NULL) {

@@ -8,6 +8,8 @@
 #include "tap.h"
 
 #define OK_HEAD "issuer https://as.example jwks=keys.json\n"
+#define OFFLINE "offline_access: offline_access asks for refresh tokens " \
+	"and is never a resource requirement"
 
 /* The error config_parse gives for text, or "parsed". */
 static const char *
@@ -104,6 +106,44 @@ static const struct {
 	    "URL; use https or set insecure_http on" },
 	{ "control character", OK_HEAD "resource https://m.example\x01\n",
 	    "/etc/m.conf:2: control character in line" },
+	{ "offline_access in scopes_supported", OK_HEAD
+	    "resource https://m.example\nscopes_supported a offline_access\n",
+	    "/etc/m.conf:3: " OFFLINE },
+	{ "offline_access in required_scopes", OK_HEAD
+	    "resource https://m.example\nrequired_scopes offline_access\n",
+	    "/etc/m.conf:3: " OFFLINE },
+	{ "offline_access in a default operation_scopes", OK_HEAD
+	    "operation_scopes tools/list offline_access\n"
+	    "resource https://m.example\n", "/etc/m.conf:2: " OFFLINE },
+	{ "offline_access implying", OK_HEAD "resource https://m.example\n"
+	    "scope_implies offline_access a\n", "/etc/m.conf:3: " OFFLINE },
+	{ "offline_access implied", OK_HEAD "resource https://m.example\n"
+	    "scope_implies a offline_access\n", "/etc/m.conf:3: " OFFLINE },
+	{ "scope_implies alone", OK_HEAD "scope_implies a\n",
+	    "/etc/m.conf:2: scope_implies needs a value" },
+	{ "operation_scopes alone", OK_HEAD "operation_scopes\n",
+	    "/etc/m.conf:2: operation_scopes needs a value" },
+	{ "name= before the method", OK_HEAD "operation_scopes name=x a\n",
+	    "/etc/m.conf:2: operation_scopes needs a method first (1-128 "
+	    "visible ASCII bytes, no '='), got \"name=x\"" },
+	{ "name= on a method without a target", OK_HEAD
+	    "operation_scopes tools/list name=x a\n", "/etc/m.conf:2: name= "
+	    "applies only to tools/call, resources/read and prompts/get, whose "
+	    "Mcp-Name the server checks; not to tools/list" },
+	{ "empty name=", OK_HEAD "operation_scopes tools/call name= a\n",
+	    "/etc/m.conf:2: name= needs a name, or a prefix ending in '*', of "
+	    "at most 4096 bytes" },
+	{ "a quote in a scope", OK_HEAD "operation_scopes tools/call a\"b\n",
+	    "/etc/m.conf:2: a\"b: a scope holds a character outside RFC 6749 "
+	    "scope-token" },
+	{ "the same operation rule twice", OK_HEAD "resource https://m.example\n"
+	    "operation_scopes tools/call name=x a\n"
+	    "operation_scopes tools/call name=x b\n", "/etc/m.conf:4: "
+	    "operation_scopes tools/call name=x is already set on line 3" },
+	{ "a default rule restated in a resource", OK_HEAD
+	    "operation_scopes tools/call b\nresource https://m.example\n"
+	    "operation_scopes tools/call c\n", "/etc/m.conf:4: "
+	    "operation_scopes tools/call is already set on line 2" },
 	{ "resource_documentation not a URL", OK_HEAD
 	    "resource https://m.example\nresource_documentation docs\n",
 	    "/etc/m.conf:3: resource_documentation must be an http:// or "
