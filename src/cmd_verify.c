@@ -9,41 +9,42 @@
 #include "crypto.h"
 #include "decide.h"
 #include "file.h"
+#include "json.h"
 #include "mcpop.h"
 #include "state.h"
+#include "words.h"
 
 /* Read at most this much from stdin; longer is refused as oversize. */
 #define STDIN_MAX (DECIDE_MAX_TOKEN + 4096)
 
 static int
-print_authinfo(const struct authinfo *ai)
+print_authinfo(const struct decision *d)
 {
+	const struct authinfo *ai = &d->info;
 	cJSON *o, *scopes;
-	const char *s, *e;
-	char word[1024];
-	char *out;
+	const char *s, *w;
+	char *out, *claims;
 	size_t n;
 
-	if ((o = cJSON_CreateObject()) == NULL)
+	if ((claims = decide_claims_json(d)) == NULL)
 		return -1;
+	if ((o = cJSON_CreateObject()) == NULL) {
+		free(claims);
+		return -1;
+	}
 	cJSON_AddItemToObject(o, "subject", ai->subject ?
 	    cJSON_CreateString(ai->subject) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "client_id", ai->client_id ?
 	    cJSON_CreateString(ai->client_id) : cJSON_CreateNull());
 	scopes = cJSON_AddArrayToObject(o, "scopes");
-	for (s = ai->scopes; scopes != NULL && *s != '\0'; s = e) {
-		e = s + strcspn(s, " ");
-		n = (size_t)(e - s) < sizeof(word) ? (size_t)(e - s) :
-		    sizeof(word) - 1;
-		memcpy(word, s, n);
-		word[n] = '\0';
-		cJSON_AddItemToArray(scopes, cJSON_CreateString(word));
-		e += strspn(e, " ");
-	}
+	for (s = ai->scopes; scopes != NULL &&
+	    (w = words_next(&s, &n)) != NULL;)
+		cJSON_AddItemToArray(scopes, json_string_n(w, n));
 	cJSON_AddStringToObject(o, "issuer", ai->issuer);
 	cJSON_AddStringToObject(o, "audience", ai->audience);
 	cJSON_AddNumberToObject(o, "expires_at", (double)ai->expires_at);
-	cJSON_AddItemToObject(o, "claims", cJSON_Duplicate(ai->claims, 1));
+	cJSON_AddItemToObject(o, "claims", cJSON_Parse(claims));
+	free(claims);
 	out = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (out == NULL)
@@ -133,23 +134,14 @@ cmd_verify(const struct cmd_options *o)
 		goto done;
 	}
 	in.required = need.p;
-	switch (decide(&in, tok, len, &d)) {
-	case DECIDE_ALLOW:
-		rc = print_authinfo(&d.info) == 0 ? CMD_OK : CMD_FAILURE;
-		break;
-	case DECIDE_INSUFFICIENT_SCOPE:
-		rc = CMD_SCOPE;
-		break;
-	case DECIDE_ERROR:
+	rc = decide_outcome(decide(&in, tok, len, &d))->exit_status;
+	if (d.code == DECIDE_ALLOW && print_authinfo(&d) == -1) {
+		fprintf(stderr, "mcpauth: out of memory\n");
 		rc = CMD_FAILURE;
-		break;
-	default:
-		rc = CMD_REFUSED;
-		break;
-	}
-	if (rc != CMD_OK)
+	} else if (rc != CMD_OK) {
 		fprintf(stderr, "%s: %s\n", decide_error_name(d.code),
 		    d.reason);
+	}
 done:
 	decision_clear(&d);
 	if (text != NULL)

@@ -11,9 +11,12 @@
 
 #include "alg.h"
 #include "b64url.h"
+#include "cmd.h"
 #include "crypto.h"
 #include "decide.h"
+#include "json.h"
 #include "scopeset.h"
+#include "words.h"
 
 #define SEG_MAX B64URL_DECODED_MAX(DECIDE_MAX_TOKEN)
 #define SIG_MAX (CRYPTO_RSA_MAX_BITS / 8 + 2)
@@ -21,10 +24,26 @@
 /* Header members that would let a token bring its own key. */
 static const char *const key_members[] = { "jwk", "jku", "x5u", "x5c" };
 
-static enum decide_code refuse(struct decision *, enum decide_code,
-    const char *, ...) __attribute__((format(printf, 3, 4)));
+/* Indexed by enum decide_code. */
+static const struct decide_outcome outcomes[] = {
+	[DECIDE_UNSET] = { 500, "server_error", CMD_FAILURE },
+	[DECIDE_ALLOW] = { 200, "ok", CMD_OK },
+	[DECIDE_INVALID_REQUEST] = { 401, "invalid_request", CMD_REFUSED },
+	[DECIDE_INVALID_TOKEN] = { 401, "invalid_token", CMD_REFUSED },
+	[DECIDE_INSUFFICIENT_SCOPE] = { 403, "insufficient_scope", CMD_SCOPE },
+	[DECIDE_ERROR] = { 500, "server_error", CMD_FAILURE },
+};
+_Static_assert(sizeof(outcomes) / sizeof(outcomes[0]) == DECIDE_NCODES,
+    "one outcome for each decide_code");
 
-static enum decide_code
+/*
+ * The checks below return 0 when passed, or -1 with d->code and
+ * d->reason set by refuse().  Passing a check never allows by itself.
+ */
+static int refuse(struct decision *, enum decide_code, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
 refuse(struct decision *d, enum decide_code code, const char *fmt, ...)
 {
 	va_list ap;
@@ -33,7 +52,7 @@ refuse(struct decision *d, enum decide_code code, const char *fmt, ...)
 	vsnprintf(d->reason, sizeof(d->reason), fmt, ap);
 	va_end(ap);
 	d->code = code;
-	return code;
+	return -1;
 }
 
 /* Decode one segment and parse it as a JSON object; NULL with *why. */
@@ -66,7 +85,7 @@ media_type(const char *t)
 	return strncasecmp(t, "application/", 12) == 0 ? t + 12 : t;
 }
 
-static enum decide_code
+static int
 check_header(const struct decide_input *in, const cJSON *h,
     struct decision *d, int *alg)
 {
@@ -94,6 +113,13 @@ check_header(const struct decide_input *in, const cJSON *h,
 	if ((crit = cJSON_GetObjectItemCaseSensitive(h, "crit")) != NULL)
 		return refuse(d, DECIDE_INVALID_TOKEN,
 		    "header crit names an unsupported extension");
+	/*
+	 * RFC 7797: b64 changes what is signed and is only valid with crit;
+	 * a verifier that ignored it could be shown a different payload.
+	 */
+	if (cJSON_GetObjectItemCaseSensitive(h, "b64") != NULL)
+		return refuse(d, DECIDE_INVALID_TOKEN, "header b64 (RFC 7797 "
+		    "unencoded payload) is not supported");
 	kid = cJSON_GetObjectItemCaseSensitive(h, "kid");
 	if (kid != NULL && !cJSON_IsString(kid))
 		return refuse(d, DECIDE_INVALID_TOKEN, "kid is not a string");
@@ -104,11 +130,11 @@ check_header(const struct decide_input *in, const cJSON *h,
 			return refuse(d, DECIDE_INVALID_TOKEN, "typ is not %s",
 			    r->require_typ);
 	}
-	return DECIDE_ALLOW;
+	return 0;
 }
 
 /* Check a NumericDate claim: absent (*present 0), valid, or refused. */
-static enum decide_code
+static int
 date_claim(const cJSON *p, const char *name, long long *out, int *present,
     struct decision *d)
 {
@@ -118,34 +144,34 @@ date_claim(const cJSON *p, const char *name, long long *out, int *present,
 	if (v != NULL && json_date(v, out) == -1)
 		return refuse(d, DECIDE_INVALID_TOKEN,
 		    "%s is not a number in [0, 2^53)", name);
-	return DECIDE_ALLOW;
+	return 0;
 }
 
-static enum decide_code
+static int
 check_time(const struct decide_input *in, const cJSON *p, struct decision *d)
 {
 	long long exp, nbf, iat, lee = in->resource->leeway, now = in->now;
 	int has;
 
-	if (date_claim(p, "exp", &exp, &has, d) != DECIDE_ALLOW)
-		return d->code;
+	if (date_claim(p, "exp", &exp, &has, d) == -1)
+		return -1;
 	if (!has)
 		return refuse(d, DECIDE_INVALID_TOKEN, "token has no exp");
 	if (now >= exp + lee)
 		return refuse(d, DECIDE_INVALID_TOKEN, "token expired at %lld "
 		    "(now %lld, leeway %lld)", exp, now, lee);
-	if (date_claim(p, "nbf", &nbf, &has, d) != DECIDE_ALLOW)
-		return d->code;
+	if (date_claim(p, "nbf", &nbf, &has, d) == -1)
+		return -1;
 	if (has && nbf > now + lee)
 		return refuse(d, DECIDE_INVALID_TOKEN, "token not valid before "
 		    "%lld (now %lld, leeway %lld)", nbf, now, lee);
-	if (date_claim(p, "iat", &iat, &has, d) != DECIDE_ALLOW)
-		return d->code;
+	if (date_claim(p, "iat", &iat, &has, d) == -1)
+		return -1;
 	if (has && iat > now + lee)
 		return refuse(d, DECIDE_INVALID_TOKEN, "token issued in the "
 		    "future at %lld (now %lld, leeway %lld)", iat, now, lee);
 	d->info.expires_at = exp;
-	return DECIDE_ALLOW;
+	return 0;
 }
 
 /* The accepted audience equal to s, or NULL. */
@@ -160,7 +186,7 @@ accepted(const struct config_resource *r, const char *s)
 	return NULL;
 }
 
-static enum decide_code
+static int
 check_audience(const struct decide_input *in, const cJSON *p,
     struct decision *d)
 {
@@ -186,44 +212,11 @@ check_audience(const struct decide_input *in, const cJSON *p,
 	if (d->info.audience == NULL)
 		return refuse(d, DECIDE_INVALID_TOKEN, "aud does not contain "
 		    "%s", in->resource->audience.v[0]);
-	return DECIDE_ALLOW;
-}
-
-/* Append word to the space-separated list *s (of *len bytes). */
-static int
-add_word(char **s, size_t *len, const char *w, size_t wlen)
-{
-	char *n;
-
-	if ((n = realloc(*s, *len + wlen + 2)) == NULL)
-		return -1;
-	if (*len > 0)
-		n[(*len)++] = ' ';
-	memcpy(n + *len, w, wlen);
-	*len += wlen;
-	n[*len] = '\0';
-	*s = n;
 	return 0;
 }
 
-/* Append each blank-separated word of str. */
-static int
-add_words(char **s, size_t *len, const char *str)
-{
-	size_t n;
-
-	for (;;) {
-		str += strspn(str, " ");
-		if ((n = strcspn(str, " ")) == 0)
-			return 0;
-		if (add_word(s, len, str, n) == -1)
-			return -1;
-		str += n;
-	}
-}
-
 /* Granted scopes: scope (string), else scp or scopes (array or string). */
-static enum decide_code
+static int
 collect_scopes(const cJSON *p, struct decision *d)
 {
 	static const char *const names[] = { "scope", "scp", "scopes" };
@@ -235,9 +228,9 @@ collect_scopes(const cJSON *p, struct decision *d)
 	for (i = 0; i < 3 && v == NULL; i++)
 		v = cJSON_GetObjectItemCaseSensitive(p, names[i]);
 	if (v == NULL)
-		return DECIDE_ALLOW;
+		return 0;
 	if (cJSON_IsString(v)) {
-		if (add_words(&d->info.scopes, &len, v->valuestring) == -1)
+		if (words_add_all(&d->info.scopes, &len, v->valuestring) == -1)
 			return refuse(d, DECIDE_ERROR, "out of memory");
 	} else if (cJSON_IsArray(v) && i > 1) {
 		cJSON_ArrayForEach(e, v) {
@@ -245,8 +238,8 @@ collect_scopes(const cJSON *p, struct decision *d)
 				return refuse(d, DECIDE_INVALID_TOKEN, "%s "
 				    "holds a value that is not a scope",
 				    names[i - 1]);
-			if (add_words(&d->info.scopes, &len, e->valuestring)
-			    == -1)
+			if (words_add_all(&d->info.scopes, &len,
+			    e->valuestring) == -1)
 				return refuse(d, DECIDE_ERROR, "out of memory");
 		}
 	} else {
@@ -254,10 +247,21 @@ collect_scopes(const cJSON *p, struct decision *d)
 		    names[i - 1], i == 1 ? "a string" :
 		    "a string or an array of strings");
 	}
-	return DECIDE_ALLOW;
+	return 0;
 }
 
-static enum decide_code
+/* Add w to the missing scopes unless the granted ones hold it (§11). */
+static int
+need(struct decision *d, const struct scopeset *im, size_t *len,
+    const char *w, size_t n)
+{
+	if (scopeset_holds(im, d->info.scopes, w, n) ||
+	    words_add(&d->missing, len, w, n) == 0)
+		return 0;
+	return refuse(d, DECIDE_ERROR, "out of memory");
+}
+
+static int
 check_scopes(const struct decide_input *in, struct decision *d)
 {
 	const struct config_list *l = &in->resource->required_scopes;
@@ -266,29 +270,22 @@ check_scopes(const struct decide_input *in, struct decision *d)
 	size_t i, n, len = 0;
 
 	if (req != NULL) {
-		for (w = req;; w += n) {
-			w += strspn(w, " ");
-			if ((n = strcspn(w, " ")) == 0)
-				break;
-			if (!scopeset_holds(im, d->info.scopes, w, n) &&
-			    add_word(&d->missing, &len, w, n) == -1)
-				return refuse(d, DECIDE_ERROR, "out of memory");
-		}
+		while ((w = words_next(&req, &n)) != NULL)
+			if (need(d, im, &len, w, n) == -1)
+				return -1;
 	} else {
 		for (i = 0; i < l->n; i++)
-			if (!scopeset_holds(im, d->info.scopes, l->v[i],
-			    strlen(l->v[i])) && add_word(&d->missing, &len,
-			    l->v[i], strlen(l->v[i])) == -1)
-				return refuse(d, DECIDE_ERROR, "out of memory");
+			if (need(d, im, &len, l->v[i], strlen(l->v[i])) == -1)
+				return -1;
 	}
 	if (d->missing != NULL)
 		return refuse(d, DECIDE_INSUFFICIENT_SCOPE, "token lacks "
 		    "scope %s", d->missing);
-	return DECIDE_ALLOW;
+	return 0;
 }
 
 /* sub, client_id and azp must be strings when present. */
-static enum decide_code
+static int
 check_identity(const cJSON *p, struct decision *d)
 {
 	static const char *const names[] = { "sub", "client_id", "azp" };
@@ -304,11 +301,15 @@ check_identity(const cJSON *p, struct decision *d)
 	d->info.subject = json_string(p, "sub");
 	if ((d->info.client_id = json_string(p, "client_id")) == NULL)
 		d->info.client_id = json_string(p, "azp");
-	return DECIDE_ALLOW;
+	return 0;
 }
 
-/* Find the key and check the signature over "header.payload". */
-static enum decide_code
+/*
+ * Find the key and check the signature over "header.payload".  Only a
+ * signature that the check itself found wrong is a bad signature: an
+ * internal failure (memory, OpenSSL) is DECIDE_ERROR and never cached.
+ */
+static int
 check_signature(const struct decide_input *in, int issuer, const cJSON *h,
     enum alg_id alg, const char *token, size_t signed_len, const char *sig,
     size_t siglen, struct decision *d)
@@ -319,7 +320,7 @@ check_signature(const struct decide_input *in, int issuer, const cJSON *h,
 	const char *why;
 	jwks *set;
 	long n;
-	int ok;
+	int ok, rc = -1;
 
 	if ((set = keystore_get(in->keys, (size_t)issuer)) == NULL)
 		return refuse(d, DECIDE_ERROR, "no key set could be obtained "
@@ -329,7 +330,7 @@ check_signature(const struct decide_input *in, int issuer, const cJSON *h,
 	if (key == NULL) {
 		if (miss == JWKS_UNKNOWN)
 			d->refresh_issuer = issuer;
-		d->code = DECIDE_INVALID_TOKEN;
+		d->code = DECIDE_INVALID_TOKEN;	/* reason by jwks_find */
 		goto done;
 	}
 	if ((n = b64url_decode(sig, siglen, raw, sizeof(raw))) < 0) {
@@ -338,15 +339,18 @@ check_signature(const struct decide_input *in, int issuer, const cJSON *h,
 		    "signature is not valid base64url");
 		goto done;
 	}
+	why = "signature check failed";
 	ok = crypto_verify(key, alg, (const unsigned char *)token, signed_len,
 	    raw, (size_t)n, &why);
-	if (ok != 1)
+	if (ok == 1)
+		rc = 0;
+	else
 		refuse(d, ok == 0 ? DECIDE_INVALID_TOKEN : DECIDE_ERROR, "%s",
 		    why);
 	d->bad_signature = ok == 0;
 done:
 	jwks_free(set);
-	return d->code;
+	return rc;
 }
 
 enum decide_code
@@ -362,14 +366,18 @@ decide(const struct decide_input *in, const char *token, size_t len,
 	memset(d, 0, sizeof(*d));
 	d->refresh_issuer = -1;
 	d->issuer = -1;
-	if (len > DECIDE_MAX_TOKEN)
-		return refuse(d, DECIDE_INVALID_TOKEN, "token is longer than "
-		    "%d bytes", DECIDE_MAX_TOKEN);
+	if (len > DECIDE_MAX_TOKEN) {
+		refuse(d, DECIDE_INVALID_TOKEN, "token is longer than %d "
+		    "bytes", DECIDE_MAX_TOKEN);
+		return d->code;
+	}
 	for (i = 0; i < len; i++)
 		dots += token[i] == '.';
-	if (dots != 2)
-		return refuse(d, DECIDE_INVALID_TOKEN, "token has %zu "
-		    "segments, a JWS has 3", dots + 1);
+	if (dots != 2) {
+		refuse(d, DECIDE_INVALID_TOKEN, "token has %zu segments, a JWS "
+		    "has 3", dots + 1);
+		return d->code;
+	}
 	dot1 = memchr(token, '.', len);
 	dot2 = memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token));
 	if ((header = segment_json(token, (size_t)(dot1 - token), buf, &why))
@@ -377,7 +385,7 @@ decide(const struct decide_input *in, const char *token, size_t len,
 		refuse(d, DECIDE_INVALID_TOKEN, "header: %s", why);
 		goto done;
 	}
-	if (check_header(in, header, d, &alg) != DECIDE_ALLOW)
+	if (check_header(in, header, d, &alg) == -1)
 		goto done;
 	if ((payload = segment_json(dot1 + 1, (size_t)(dot2 - dot1 - 1), buf,
 	    &why)) == NULL) {
@@ -396,26 +404,27 @@ decide(const struct decide_input *in, const char *token, size_t len,
 	d->issuer = issuer;
 	if (check_signature(in, issuer, header, (enum alg_id)alg, token,
 	    (size_t)(dot2 - token), dot2 + 1, len - (size_t)(dot2 + 1 - token),
-	    d) != DECIDE_ALLOW ||
-	    check_time(in, payload, d) != DECIDE_ALLOW ||
-	    check_audience(in, payload, d) != DECIDE_ALLOW ||
-	    check_identity(payload, d) != DECIDE_ALLOW ||
-	    collect_scopes(payload, d) != DECIDE_ALLOW)
+	    d) == -1 ||
+	    check_time(in, payload, d) == -1 ||
+	    check_audience(in, payload, d) == -1 ||
+	    check_identity(payload, d) == -1 ||
+	    collect_scopes(payload, d) == -1)
 		goto done;
 	d->info.issuer = in->cfg->issuers[issuer].url;
-	d->info.claims = payload;
+	d->claims = payload;
 	d->info.payload = dot1 + 1;
 	d->info.payload_len = (size_t)(dot2 - dot1 - 1);
 	payload = NULL;
-	if (check_scopes(in, d) == DECIDE_ALLOW)
-		d->code = DECIDE_ALLOW;
+	if (check_scopes(in, d) == 0)
+		d->code = DECIDE_ALLOW;	/* the one place a token is allowed */
 done:
 	cJSON_Delete(header);
 	cJSON_Delete(payload);
 	if (d->code != DECIDE_ALLOW && d->code != DECIDE_INSUFFICIENT_SCOPE) {
 		/* Only a valid token's identity is kept (403 logs it too). */
 		free(d->info.scopes);
-		cJSON_Delete(d->info.claims);
+		cJSON_Delete(d->claims);
+		d->claims = NULL;
 		memset(&d->info, 0, sizeof(d->info));
 	}
 	return d->code;
@@ -426,13 +435,15 @@ decide_recheck(const struct decide_input *in, struct decision *d)
 {
 	long long lee = in->resource->leeway;
 
-	if (in->now >= d->info.expires_at + lee)
-		return refuse(d, DECIDE_INVALID_TOKEN, "token expired at %lld "
-		    "(now %lld, leeway %lld)", d->info.expires_at, in->now, lee);
+	if (in->now >= d->info.expires_at + lee) {
+		refuse(d, DECIDE_INVALID_TOKEN, "token expired at %lld (now "
+		    "%lld, leeway %lld)", d->info.expires_at, in->now, lee);
+		return d->code;
+	}
 	free(d->missing);
 	d->missing = NULL;
-	if (check_scopes(in, d) == DECIDE_ALLOW)
-		d->code = DECIDE_ALLOW;
+	if (check_scopes(in, d) == 0)
+		d->code = DECIDE_ALLOW;	/* a remembered allow, checked again */
 	return d->code;
 }
 
@@ -442,26 +453,27 @@ decision_clear(struct decision *d)
 	free(d->store);
 	free(d->missing);
 	free(d->info.scopes);
-	cJSON_Delete(d->info.claims);
+	cJSON_Delete(d->claims);
 	memset(d, 0, sizeof(*d));
 	d->refresh_issuer = -1;
 	d->issuer = -1;
 }
 
+char *
+decide_claims_json(const struct decision *d)
+{
+	return d->claims != NULL ? cJSON_PrintUnformatted(d->claims) : NULL;
+}
+
+const struct decide_outcome *
+decide_outcome(enum decide_code c)
+{
+	return (unsigned)c < DECIDE_NCODES ? &outcomes[c] :
+	    &outcomes[DECIDE_ERROR];
+}
+
 const char *
 decide_error_name(enum decide_code c)
 {
-	switch (c) {
-	case DECIDE_ALLOW:
-		return "ok";
-	case DECIDE_INVALID_REQUEST:
-		return "invalid_request";
-	case DECIDE_INVALID_TOKEN:
-		return "invalid_token";
-	case DECIDE_INSUFFICIENT_SCOPE:
-		return "insufficient_scope";
-	case DECIDE_ERROR:
-		break;
-	}
-	return "server_error";
+	return decide_outcome(c)->error;
 }

@@ -9,29 +9,42 @@
 #include <stddef.h>
 
 #include "config.h"
-#include "json.h"
 #include "keystore.h"
 
 /* Longest token accepted, in bytes. */
 #define DECIDE_MAX_TOKEN 16384
 
+/*
+ * The zero value is no decision, which is answered as an internal error:
+ * a path that forgets to decide refuses.  Only decide() and a cache hit
+ * that passes decide_recheck() set DECIDE_ALLOW.
+ */
 enum decide_code {
+	DECIDE_UNSET,			/* 500: nothing decided */
 	DECIDE_ALLOW,
 	DECIDE_INVALID_REQUEST,		/* 401 invalid_request */
 	DECIDE_INVALID_TOKEN,		/* 401 invalid_token */
 	DECIDE_INSUFFICIENT_SCOPE,	/* 403 insufficient_scope */
-	DECIDE_ERROR			/* 500: cannot decide */
+	DECIDE_ERROR,			/* 500: cannot decide */
+	DECIDE_NCODES
+};
+
+/* How a decision is answered, by HTTP and by `mcpauth verify`. */
+struct decide_outcome {
+	int http_status;	/* 200, 401, 403 or 500 */
+	const char *error;	/* OAuth error code, "server_error", ... */
+	int exit_status;	/* CMD_OK, CMD_REFUSED, ... (cmd.h) */
 };
 
 /* Who called: the C form of the SDK's auth info. */
 struct authinfo {
-	const char *subject;	/* sub, or NULL; these point into claims */
+	const char *subject;	/* sub, or NULL; these point into the
+				   decision's own storage */
 	const char *client_id;	/* client_id, else azp, or NULL */
 	const char *issuer;	/* iss */
 	const char *audience;	/* the accepted aud value that matched */
 	char *scopes;		/* granted scopes, space-separated ("" none) */
 	long long expires_at;	/* exp */
-	cJSON *claims;		/* the whole payload */
 	const char *payload;	/* payload segment as signed, in the token */
 	size_t payload_len;
 };
@@ -46,6 +59,8 @@ struct decision {
 				   key: the same answer until the key set
 				   changes */
 	char *store;		/* backing for info strings of a cached hit */
+	void *claims;		/* private: the parsed payload that info's
+				   strings point into (decide_claims_json) */
 	struct authinfo info;	/* DECIDE_ALLOW only */
 };
 
@@ -76,7 +91,20 @@ enum decide_code decide_recheck(const struct decide_input *in,
 /* Free what d holds and reset it; safe on a zeroed or cleared d. */
 void decision_clear(struct decision *d);
 
-/* The OAuth error code for c ("invalid_token", ...). */
+/*
+ * The claims of d, an allow made by decide() (not a cache hit), as one
+ * JSON object in text.  The caller frees it; NULL if d holds no claims or
+ * memory is short.
+ */
+char *decide_claims_json(const struct decision *d);
+
+/*
+ * How c is answered.  Never NULL: DECIDE_UNSET, and any value outside
+ * the enum, answer as DECIDE_ERROR does (500).
+ */
+const struct decide_outcome *decide_outcome(enum decide_code c);
+
+/* The OAuth error code for c ("invalid_token", ...): decide_outcome's. */
 const char *decide_error_name(enum decide_code c);
 
 #endif

@@ -126,6 +126,21 @@ done:
 	return v;
 }
 
+cJSON *
+json_string_n(const char *s, size_t n)
+{
+	cJSON *v;
+	char *c;
+
+	if ((c = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(c, s, n);
+	c[n] = '\0';
+	v = cJSON_CreateString(c);
+	free(c);
+	return v;
+}
+
 const char *
 json_string(const cJSON *obj, const char *name)
 {

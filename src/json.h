@@ -21,6 +21,9 @@ cJSON *json_parse(const char *text, size_t len, size_t maxlen, int maxdepth,
 /* The member called name (case-sensitive) if it is a string, else NULL. */
 const char *json_string(const cJSON *obj, const char *name);
 
+/* A new string item of the n bytes at s, or NULL if memory is short. */
+cJSON *json_string_n(const char *s, size_t n);
+
 /*
  * A JSON number in [0, 2^53) truncated to an integer, for NumericDate.
  * Returns 0 and sets *out, or -1 if v is not such a number.

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "decide.h"
+#include "json.h"
 #include "log.h"
 #include "mcpop.h"
 #include "metadata.h"
@@ -356,6 +357,7 @@ decision_endpoint(const struct state *st, const struct request *req,
 {
 	const struct config_resource *res = NULL;
 	const char *name, *scopes_override, *tok = NULL, *why = NULL, *m;
+	const struct decide_outcome *out;
 	struct operation op;
 	struct decide_input in;
 	struct tokcache *tokens;
@@ -441,29 +443,20 @@ decision_endpoint(const struct state *st, const struct request *req,
 		if (hashed)
 			tokcache_put(tokens, &in, hash, &d);
 	}
-	switch (d.code) {
-	case DECIDE_ALLOW:
+	out = decide_outcome(d.code);
+	status = out->http_status;
+	if (status == 500 && d.reason[0] == '\0')
+		snprintf(d.reason, sizeof(d.reason), "no decision was made");
+	if (d.code == DECIDE_ALLOW) {
 		allow(st, req, &d, now, r);
-		status = 200;
-		break;
-	case DECIDE_INSUFFICIENT_SCOPE:
-		challenge(r, 403, res, scopes.p, "insufficient_scope",
-		    d.reason);
-		status = 403;
-		break;
-	case DECIDE_ERROR:
+	} else if (status == 401 || status == 403) {
+		challenge(r, status, res, scopes.p, out->error, d.reason);
+	} else {
 		response_init(r, 500);
-		json_error(r, "server_error", d.reason);
-		status = 500;
-		break;
-	default:
-		challenge(r, 401, res, scopes.p, decide_error_name(d.code),
-		    d.reason);
-		status = 401;
-		break;
+		json_error(r, out->error, d.reason);
 	}
 	*refresh = d.refresh_issuer;
-	log_decision(status, status == 200 ? NULL : decide_error_name(d.code),
+	log_decision(status, status == 200 ? NULL : out->error,
 	    status == 200 ? "allowed" : d.reason, res, &op, &d, cached, &t0);
 done:
 	/* Refusals must never be cached by the web server. */

@@ -119,6 +119,7 @@ tokcache_get(struct tokcache *c, const struct decide_input *in,
 	}
 	if ((d->store = malloc(sizeof(e.s))) == NULL)
 		return 0;
+	d->code = DECIDE_ALLOW;	/* decide_recheck checks it again */
 	memcpy(d->store, e.s, sizeof(e.s));
 	if ((d->info.scopes = strdup(d->store)) == NULL) {
 		decision_clear(d);

@@ -314,7 +314,7 @@ expect(const char *name, const struct env *e, const char *token,
 	is_int(d.code, code, label(name, "code"));
 	is_str(d.reason, reason, label(name, "reason"));
 	if (code != DECIDE_ALLOW)
-		ok(d.refresh_issuer == -1 && d.info.claims == NULL &&
+		ok(d.refresh_issuer == -1 && d.claims == NULL &&
 		    d.info.scopes == NULL && d.info.subject == NULL &&
 		    d.missing == NULL, label(name, "no refresh, nothing kept"));
 	decision_clear(&d);
@@ -370,6 +370,7 @@ test_every_algorithm(void)
 	struct env *e = env_new(NULL, NULL);
 	struct decision d;
 	const char *name, *payload, *token;
+	char *cj;
 	size_t i;
 
 	for (i = 0; i < NALGS; i++) {
@@ -394,9 +395,8 @@ test_every_algorithm(void)
 		is_int((long long)d.info.payload_len,
 		    (long long)strlen(segment(token, 1)),
 		    label(name, "payload_len"));
-		ok(d.info.claims != NULL && cJSON_IsObject(d.info.claims) &&
-		    strcmp(cJSON_GetObjectItemCaseSensitive(d.info.claims,
-		    "client_id")->valuestring, "app-1") == 0,
+		cj = keep(decide_claims_json(&d));
+		ok(cj != NULL && strstr(cj, J("'client_id':'app-1'")) != NULL,
 		    label(name, "claims hold the payload"));
 		ok(d.missing == NULL && d.refresh_issuer == -1,
 		    label(name, "nothing missing, no refresh"));
@@ -644,7 +644,7 @@ test_unknown_kid(void)
 	is_int(d.code, DECIDE_INVALID_TOKEN, "unknown kid: code");
 	is_str(d.reason, "no key with kid \"nope\"", "unknown kid: reason");
 	is_int(d.refresh_issuer, 0, "unknown kid: refresh issuer 0");
-	ok(d.info.claims == NULL, "unknown kid: nothing kept");
+	ok(d.claims == NULL, "unknown kid: nothing kept");
 	decision_clear(&d);
 	is_int(d.refresh_issuer, -1, "decision_clear resets refresh_issuer");
 	env_free(e);
@@ -1494,18 +1494,43 @@ test_required_override(void)
 	env_free(e);
 }
 
+/* The one table from a decision to its HTTP status, error and exit. */
 static void
-test_error_names(void)
+test_outcomes(void)
 {
-	is_str(decide_error_name(DECIDE_ALLOW), "ok", "error name: allow");
-	is_str(decide_error_name(DECIDE_INVALID_REQUEST), "invalid_request",
-	    "error name: invalid_request");
-	is_str(decide_error_name(DECIDE_INVALID_TOKEN), "invalid_token",
-	    "error name: invalid_token");
-	is_str(decide_error_name(DECIDE_INSUFFICIENT_SCOPE),
-	    "insufficient_scope", "error name: insufficient_scope");
-	is_str(decide_error_name(DECIDE_ERROR), "server_error",
-	    "error name: server_error");
+	static const struct {
+		enum decide_code code;
+		int http;
+		const char *error;
+		int exit;
+	} want[] = {
+		{ DECIDE_UNSET, 500, "server_error", 2 },
+		{ DECIDE_ALLOW, 200, "ok", 0 },
+		{ DECIDE_INVALID_REQUEST, 401, "invalid_request", 1 },
+		{ DECIDE_INVALID_TOKEN, 401, "invalid_token", 1 },
+		{ DECIDE_INSUFFICIENT_SCOPE, 403, "insufficient_scope", 3 },
+		{ DECIDE_ERROR, 500, "server_error", 2 },
+		{ DECIDE_NCODES, 500, "server_error", 2 },
+		{ (enum decide_code)-1, 500, "server_error", 2 },
+	};
+	const struct decide_outcome *o;
+	struct decision zero = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		o = decide_outcome(want[i].code);
+		is_int(o->http_status, want[i].http,
+		    fmt("outcome %d: HTTP status", (int)want[i].code));
+		is_str(o->error, want[i].error,
+		    fmt("outcome %d: error", (int)want[i].code));
+		is_str(decide_error_name(want[i].code), want[i].error,
+		    fmt("outcome %d: error name", (int)want[i].code));
+		is_int(o->exit_status, want[i].exit,
+		    fmt("outcome %d: exit status", (int)want[i].code));
+	}
+	/* A decision nobody made refuses. */
+	is_int(decide_outcome(zero.code)->http_status, 500,
+	    "a zeroed decision answers 500");
 }
 
 int
@@ -1525,7 +1550,7 @@ main(void)
 		test_audience, test_escaped_nul, test_duplicates,
 		test_base64url, test_segments, test_size, test_nesting,
 		test_not_objects, test_insufficient_scope,
-		test_required_override, test_error_names,
+		test_required_override, test_outcomes,
 	};
 	size_t i;
 
