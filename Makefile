@@ -51,7 +51,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/arena.h $(LIBOBJS) $(MI
 
 # Fuzz targets: libFuzzer binaries (make fuzz), and replay binaries that
 # run saved inputs without libFuzzer (make test).
-FUZZ_TARGETS = token jwks metadata config service mcpheaders
+FUZZ_TARGETS = token jwks metadata config service mcpheaders bearer
 FUZZ_SECONDS ?= 20
 FUZZ_FLAGS = -Isrc -Itests/lib -Itests/fuzz
 REPLAYS = $(FUZZ_TARGETS:%=$(B)/replay_%)

@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mint=${2:-$top/build/mint}
 k=$dir/keys
 mkdir -p "$dir/token" "$dir/jwks" "$dir/metadata" "$dir/config" \
-	"$dir/service" "$dir/mcpheaders" "$k"
+	"$dir/service" "$dir/mcpheaders" "$dir/bearer" "$k"
 for t in rsa2048 p256 p384 p521 ed25519; do
 	"$mint" keygen $t "$k/$t.pem"
 done
@@ -64,3 +64,9 @@ printf '2026-07-28\000tools/call\000=?base64?YQBi?=' > "$m/nul"
 printf '2026-07-28\000tools/list' > "$m/list"
 printf '2025-11-25\000tools/call\000admin' > "$m/old"
 printf '2026-07-28' > "$m/nomethod"
+printf 'Bearer %s' "$tok" > "$dir/bearer/token"
+printf 'bEaReR\t  abc-._~+/==  ' > "$dir/bearer/blanks"
+printf 'Bearer a b' > "$dir/bearer/two"
+printf 'Bearer ab=c' > "$dir/bearer/pad"
+printf 'Basic dXNlcjpwYXNz' > "$dir/bearer/basic"
+printf 'Bearer' > "$dir/bearer/empty"

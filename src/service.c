@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "bearer.h"
 #include "decide.h"
 #include "json.h"
 #include "log.h"
@@ -198,54 +199,6 @@ challenge(struct response *r, int status, const struct config_resource *res,
 	buf_free(&url);
 }
 
-/* 1 if c may appear in an RFC 6750 b64token. */
-static int
-b64token_char(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9') || strchr("-._~+/", c) != NULL;
-}
-
-enum cred { CRED_NONE, CRED_BAD, CRED_TOKEN };
-
-/* Find the bearer token in an Authorization value. */
-static enum cred
-bearer(const char *h, const char **tok, size_t *len, const char **why)
-{
-	size_t n, i;
-
-	if (h == NULL || *h == '\0')
-		return CRED_NONE;
-	h += strspn(h, " \t");
-	if (strncasecmp(h, "Bearer", 6) != 0 ||
-	    (h[6] != '\0' && h[6] != ' ' && h[6] != '\t'))
-		return CRED_NONE;	/* another scheme, e.g. Basic */
-	h += 6;
-	h += strspn(h, " \t");
-	n = strcspn(h, " \t");
-	if (n == 0) {
-		*why = "the Bearer credentials hold no token";
-		return CRED_BAD;
-	}
-	if (h[n + strspn(h + n, " \t")] != '\0') {
-		*why = "the Bearer credentials hold more than one token";
-		return CRED_BAD;
-	}
-	/* b64token = 1*( ALPHA / DIGIT / "-._~+/" ) *"=" */
-	for (i = 0; i < n && b64token_char((unsigned char)h[i]); i++)
-		;
-	while (i < n && h[i] == '=')
-		i++;
-	if (i != n) {
-		*why = "the Bearer token has characters outside RFC 6750 "
-		    "b64token";
-		return CRED_BAD;
-	}
-	*tok = h;
-	*len = n;
-	return CRED_TOKEN;
-}
-
 /* Identity headers: the responder's name, and the authorizer's. */
 static const char *const identity[][2] = {
 	{ "X-Auth-Subject", "Variable-AUTH_SUBJECT" },
@@ -413,21 +366,22 @@ decision_endpoint(const struct state *st, const struct request *req,
 		status = 200;
 		goto done;
 	}
-	switch (bearer(param(req, "HTTP_AUTHORIZATION"), &tok, &len, &why)) {
-	case CRED_NONE:
+	switch (bearer_parse(param(req, "HTTP_AUTHORIZATION"), &tok, &len,
+	    &why)) {
+	case BEARER_NONE:
 		why = "no bearer token";
 		challenge(r, 401, res, scopes.p, NULL, why);
 		log_decision(401, "unauthorized", why, res, &op, NULL, 0,
 		    &t0);
 		status = 401;
 		goto done;
-	case CRED_BAD:
+	case BEARER_BAD:
 		challenge(r, 401, res, scopes.p, "invalid_request", why);
 		log_decision(401, "invalid_request", why, res, &op, NULL, 0,
 		    &t0);
 		status = 401;
 		goto done;
-	case CRED_TOKEN:
+	case BEARER_TOKEN:
 		break;
 	}
 	in = (struct decide_input){ state_config(st), res, state_keys(st),
