@@ -7,7 +7,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wwrite-strings \
-	-Wvla -Wnull-dereference -Wundef
+	-Wvla -Wnull-dereference -Wundef -Werror=unused-result
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif

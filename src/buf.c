@@ -37,23 +37,25 @@ reserve(struct buf *b, size_t n)
 	return 0;
 }
 
-void
+int
 buf_add(struct buf *b, const void *data, size_t n)
 {
 	if (reserve(b, n) == -1)
-		return;
-	memcpy(b->p + b->len, data, n);
+		return -1;
+	if (n > 0)
+		memcpy(b->p + b->len, data, n);
 	b->len += n;
 	b->p[b->len] = '\0';
+	return 0;
 }
 
-void
+int
 buf_str(struct buf *b, const char *s)
 {
-	buf_add(b, s, strlen(s));
+	return buf_add(b, s, strlen(s));
 }
 
-void
+int
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -64,12 +66,13 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || reserve(b, (size_t)n) == -1) {
 		b->failed = 1;
-		return;
+		return -1;
 	}
 	va_start(ap, fmt);
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
+	return 0;
 }
 
 void

@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "discover.h"
+#include "url.h"
 
 int
 cmd_discover(const struct cmd_options *o)
@@ -14,19 +15,14 @@ cmd_discover(const struct cmd_options *o)
 	char err[2048], *doc, *ju = NULL;
 	size_t len;
 
-	if (o->arg == NULL || !config_is_url(o->arg)) {
+	if (o->arg == NULL || !url_is_http(o->arg)) {
 		fprintf(stderr, "mcpauth: discover needs an issuer URL (see "
 		    "mcpauth --help)\n");
 		return CMD_FAILURE;
 	}
-	if (o->type == NULL || strcmp(o->type, "auto") == 0)
-		is.type = CONFIG_AUTO;
-	else if (strcmp(o->type, "oidc") == 0)
-		is.type = CONFIG_OIDC;
-	else if (strcmp(o->type, "oauth") == 0)
-		is.type = CONFIG_OAUTH;
-	else {
-		fprintf(stderr, "mcpauth: --type must be oidc, oauth or auto\n");
+	if (o->type != NULL && config_issuer_type(o->type, &is.type) == -1) {
+		fprintf(stderr, "mcpauth: --type must be %s\n",
+		    CONFIG_ISSUER_TYPES);
 		return CMD_FAILURE;
 	}
 	if ((is.url = strdup(o->arg)) == NULL)

@@ -64,14 +64,15 @@ required(const struct config_resource *res, const struct cmd_options *o,
 {
 	size_t i;
 
+	int rc = buf_str(base, "");
+
 	if (o->scopes != NULL && *o->scopes != '\0')
-		buf_str(base, o->scopes);
+		rc |= buf_str(base, o->scopes);
 	else
 		for (i = 0; i < res->required_scopes.n; i++)
-			buf_printf(base, "%s%s", i ? " " : "",
+			rc |= buf_printf(base, "%s%s", i ? " " : "",
 			    res->required_scopes.v[i]);
-	buf_str(base, "");
-	if (base->failed) {
+	if (rc == -1) {
 		*why = "the required scopes are too long";
 		return -1;
 	}

@@ -10,6 +10,7 @@
 #include "mcpop.h"
 #include "num.h"
 #include "scopeset.h"
+#include "url.h"
 
 enum scope { GLOBAL, RESOURCE };
 
@@ -54,19 +55,25 @@ perr(struct parser *p, const char *fmt, ...)
 	return -1;
 }
 
+/* Indexed by enum config_issuer_type. */
+static const char *const issuer_types[] = {
+	[CONFIG_AUTO] = "auto", [CONFIG_OIDC] = "oidc",
+	[CONFIG_OAUTH] = "oauth",
+};
+_Static_assert(sizeof(issuer_types) / sizeof(issuer_types[0]) ==
+    CONFIG_NTYPES, "one name for each issuer type");
+
 int
-config_is_url(const char *s)
+config_issuer_type(const char *name, enum config_issuer_type *type)
 {
-	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
-}
+	size_t i;
 
-/* After "scheme://": the host part must be non-empty. */
-static const char *
-url_path(const char *url)
-{
-	const char *h = strstr(url, "://") + 3;
-
-	return h + strcspn(h, "/?#");
+	for (i = 0; i < CONFIG_NTYPES; i++)
+		if (strcmp(name, issuer_types[i]) == 0) {
+			*type = (enum config_issuer_type)i;
+			return 0;
+		}
+	return -1;
 }
 
 static int
@@ -74,10 +81,10 @@ check_url(struct parser *p, const char *what, const char *url)
 {
 	const char *h;
 
-	if (!config_is_url(url))
+	if (!url_is_http(url))
 		return perr(p, "%s must be an http:// or https:// URL, got "
 		    "\"%s\"", what, url);
-	h = strstr(url, "://") + 3;
+	h = url_host(url);
 	if (*h == '\0' || *h == '/' || *h == '?' || *h == '#')
 		return perr(p, "%s \"%s\" has no host", what, url);
 	if (strchr(url, '#') != NULL || strchr(url, '?') != NULL)
@@ -93,7 +100,7 @@ location(struct parser *p, const char *v)
 	size_t n;
 	char *s;
 
-	if (config_is_url(v) || v[0] == '/')
+	if (url_is_http(v) || v[0] == '/')
 		return strdup(v);
 	n = strlen(p->dir) + 1 + strlen(v) + 1;
 	if ((s = malloc(n)) != NULL)
@@ -222,15 +229,9 @@ d_issuer(struct parser *p, char **argv, int argc)
 			    argv[a]);
 		*v++ = '\0';
 		if (strcmp(argv[a], "type") == 0) {
-			if (strcmp(v, "auto") == 0)
-				is->type = CONFIG_AUTO;
-			else if (strcmp(v, "oidc") == 0)
-				is->type = CONFIG_OIDC;
-			else if (strcmp(v, "oauth") == 0)
-				is->type = CONFIG_OAUTH;
-			else
-				return perr(p, "issuer type must be oidc, oauth "
-				    "or auto, got \"%s\"", v);
+			if (config_issuer_type(v, &is->type) == -1)
+				return perr(p, "issuer type must be %s, got "
+				    "\"%s\"", CONFIG_ISSUER_TYPES, v);
 		} else if (strcmp(argv[a], "jwks") == 0 && is->jwks == NULL) {
 			if ((is->jwks = location(p, v)) == NULL)
 				return oom(p);
@@ -271,14 +272,18 @@ d_resource(struct parser *p, char **argv, int argc)
 	struct config *c = p->cfg;
 	struct config_resource *r, *n;
 	size_t i, len;
+	const char *path;
 
 	(void)argc;
 	if (check_url(p, "resource", argv[0]) == -1)
 		return -1;
-	for (i = 0; i < c->nresources; i++)
+	path = url_path(argv[0]);
+	len = strcmp(path, "/") == 0 ? 0 : strlen(path);
+	for (i = 0; i < c->nresources; i++) {
 		if (strcmp(c->resources[i].url, argv[0]) == 0)
 			return perr(p, "resource \"%s\" is already configured "
 			    "on line %d", argv[0], c->resources[i].line);
+	}
 	if ((n = realloc(c->resources, (c->nresources + 1) * sizeof(*n)))
 	    == NULL)
 		return oom(p);
@@ -286,13 +291,11 @@ d_resource(struct parser *p, char **argv, int argc)
 	r = &c->resources[c->nresources++];
 	memset(r, 0, sizeof(*r));
 	r->line = p->line;
+	/* "https://h/" is the root, like "https://h": path "" */
 	if ((r->url = strdup(argv[0])) == NULL ||
-	    (r->path = strdup(url_path(argv[0]))) == NULL ||
+	    (r->path = strndup(path, len)) == NULL ||
 	    copy_defaults(r, &p->defaults) == -1)
 		return oom(p);
-	len = strlen(r->path);
-	if (len == 1)	/* "https://h/" is the root, like "https://h" */
-		r->path[0] = '\0';
 	p->cur = r;
 	return 0;
 }
@@ -557,13 +560,12 @@ finish(struct parser *p)
 		if (c->insecure_http)
 			continue;
 		/* Only URLs that will be fetched must be https. */
-		if (is->jwks == NULL && strncmp(is->url, "http://", 7) == 0)
+		if (is->jwks == NULL && url_is_plain_http(is->url))
 			return perr(p, "issuer \"%s\" would be discovered over "
 			    "plain http; use https or set insecure_http on",
 			    is->url);
-		if ((is->jwks != NULL && strncmp(is->jwks, "http://", 7) == 0)
-		    || (is->metadata != NULL &&
-		    strncmp(is->metadata, "http://", 7) == 0))
+		if ((is->jwks != NULL && url_is_plain_http(is->jwks)) ||
+		    (is->metadata != NULL && url_is_plain_http(is->metadata)))
 			return perr(p, "issuer \"%s\" has a plain http URL; "
 			    "use https or set insecure_http on", is->url);
 	}
@@ -737,7 +739,6 @@ print_list(FILE *f, const char *indent, const char *name,
 void
 config_print(const struct config *cfg, FILE *f)
 {
-	static const char *types[] = { "auto", "oidc", "oauth" };
 	const struct config_resource *r;
 	const struct config_issuer *is;
 	size_t i;
@@ -745,7 +746,8 @@ config_print(const struct config *cfg, FILE *f)
 
 	for (i = 0; i < cfg->nissuers; i++) {
 		is = &cfg->issuers[i];
-		fprintf(f, "issuer %s type=%s", is->url, types[is->type]);
+		fprintf(f, "issuer %s type=%s", is->url,
+		    issuer_types[is->type]);
 		if (is->metadata != NULL)
 			fprintf(f, " metadata=%s", is->metadata);
 		if (is->jwks != NULL)

@@ -14,7 +14,12 @@
 #define CONFIG_MAX_LINE 4096
 #define CONFIG_MAX_VALUES 64
 
-enum config_issuer_type { CONFIG_AUTO, CONFIG_OIDC, CONFIG_OAUTH };
+/* How an issuer is discovered (SPEC §4). */
+enum config_issuer_type { CONFIG_AUTO, CONFIG_OIDC, CONFIG_OAUTH,
+	CONFIG_NTYPES };
+
+/* The names of the types, for messages. */
+#define CONFIG_ISSUER_TYPES "oidc, oauth or auto"
 
 struct mcpop;
 struct scopeset;
@@ -81,8 +86,8 @@ struct config *config_parse(const char *text, size_t len, const char *name,
 /* Free cfg; NULL does nothing. */
 void config_free(struct config *cfg);
 
-/* 1 if s is an http:// or https:// URL (which is fetched, not read). */
-int config_is_url(const char *s);
+/* The type called name ("auto", "oidc", "oauth") into *type: 0, or -1. */
+int config_issuer_type(const char *name, enum config_issuer_type *type);
 
 /* The resource whose URL is exactly url, or NULL. */
 const struct config_resource *config_resource(const struct config *cfg,

@@ -6,6 +6,7 @@
 #include "discover.h"
 #include "fetch.h"
 #include "json.h"
+#include "url.h"
 
 static char *
 join3(const char *a, size_t alen, const char *b, const char *c)
@@ -22,11 +23,9 @@ int
 discover_urls(const char *issuer, enum config_issuer_type type,
     char *urls[3])
 {
-	static const char oauth[] = "/.well-known/oauth-authorization-server";
-	static const char oidc[] = "/.well-known/openid-configuration";
-	const char *host = strstr(issuer, "://") + 3;
-	size_t origin = (size_t)(host - issuer) + strcspn(host, "/");
-	size_t len = strlen(issuer);
+	static const char oauth[] = URL_WELL_KNOWN_OAUTH;
+	static const char oidc[] = URL_WELL_KNOWN_OIDC;
+	size_t origin = url_origin_len(issuer), len = strlen(issuer);
 	char path[2048];
 	int n = 0;
 
@@ -74,8 +73,7 @@ discover_check(const char *issuer, const char *text, size_t len,
 	}
 	ju = json_string(doc, "jwks_uri");
 	/* Only a jwks_uri that will be fetched must be https. */
-	if (ju != NULL && need_jwks && strncmp(ju, "https://", 8) != 0 &&
-	    !(allow_http && strncmp(ju, "http://", 7) == 0)) {
+	if (ju != NULL && need_jwks && !url_fetch_allowed(ju, allow_http)) {
 		snprintf(err, errlen, "jwks_uri \"%.200s\" is not an https URL",
 		    ju);
 		goto done;
@@ -101,7 +99,7 @@ discover(const struct config_issuer *is, int allow_http, size_t *len,
 	struct fetch_result res;
 	char *urls[3] = { NULL }, why[256], *doc = NULL;
 	struct buf tried;
-	int n, i;
+	int n, i, cut = 0;	/* reasons left out of err for its length */
 
 	buf_init(&tried, 4096);
 	if (is->metadata != NULL) {
@@ -115,13 +113,14 @@ discover(const struct config_issuer *is, int allow_http, size_t *len,
 			continue;
 		if (fetch_get(urls[i], DISCOVER_MAX_BYTES, allow_http, &res)
 		    == -1) {
-			buf_printf(&tried, "%s%s", i ? "; " : "", res.err);
+			cut |= buf_printf(&tried, "%s%s", i ? "; " : "",
+			    res.err);
 			continue;
 		}
 		if (discover_check(is->url, res.body, res.len, is->jwks == NULL,
 		    allow_http, jwks_uri, why, sizeof(why)) == -1) {
-			buf_printf(&tried, "%s%s: %s", i ? "; " : "", urls[i],
-			    why);
+			cut |= buf_printf(&tried, "%s%s: %s", i ? "; " : "",
+			    urls[i], why);
 			free(res.body);
 			continue;
 		}
@@ -129,8 +128,9 @@ discover(const struct config_issuer *is, int allow_http, size_t *len,
 		*len = res.len;
 	}
 	if (doc == NULL)
-		snprintf(err, errlen, "no usable metadata for issuer %s (%s)",
-		    is->url, tried.p ? tried.p : "nothing to try");
+		snprintf(err, errlen, "no usable metadata for issuer %s (%s%s)",
+		    is->url, tried.p ? tried.p : "nothing to try",
+		    cut ? "; ..." : "");
 	for (i = 0; i < 3; i++)
 		free(urls[i]);
 	buf_free(&tried);

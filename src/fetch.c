@@ -6,6 +6,7 @@
 
 #include "fetch.h"
 #include "num.h"
+#include "url.h"
 
 struct sink {
 	char *p;
@@ -76,9 +77,10 @@ fetch_get(const char *url, size_t max, int allow_http,
 
 	memset(res, 0, sizeof(*res));
 	res->max_age = -1;
-	if (!allow_http && strncmp(url, "https://", 8) != 0) {
+	if (!url_fetch_allowed(url, allow_http)) {
 		snprintf(res->err, sizeof(res->err), "%s: only https URLs are "
-		    "fetched (insecure_http is off)", url);
+		    "fetched%s", url, allow_http ? "" :
+		    " (insecure_http is off)");
 		return -1;
 	}
 	if ((c = curl_easy_init()) == NULL) {

@@ -24,15 +24,19 @@ struct mcpop {
 	char *all;		/* every scope of every rule, each once */
 };
 
-/* Append w (n bytes) to the list in b unless it is there already. */
+/*
+ * Append w (n bytes) to the list in b unless it is there already.  A
+ * failure is kept in b->failed, which the callers check once at the end.
+ */
 static void
 add_word(struct buf *b, const char *w, size_t n)
 {
 	if (b->p != NULL && scopeset_has(b->p, w, n))
 		return;
-	if (b->len > 0)
-		buf_add(b, " ", 1);
-	buf_add(b, w, n);
+	if (b->len > 0 && buf_add(b, " ", 1) == -1)
+		return;
+	if (buf_add(b, w, n) == -1)
+		return;
 }
 
 /* Append each word of list (space-separated) with add_word. */
@@ -70,7 +74,8 @@ union_all(struct mcpop *ops)
 	size_t i;
 
 	buf_init(&b, 65536);
-	buf_str(&b, "");
+	if (buf_str(&b, "") == -1)
+		return -1;
 	for (i = 0; i < ops->n; i++)
 		add_words(&b, ops->r[i].scopes);
 	if (b.failed) {
@@ -152,7 +157,8 @@ mcpop_add(struct mcpop **ops, char **argv, int argc, int line, char *err,
 			return -1;
 		}
 	buf_init(&sc, 65536);
-	buf_str(&sc, "");
+	if (buf_str(&sc, "") == -1)
+		goto fail;
 	for (i = (size_t)a; i < (size_t)argc; i++)
 		add_word(&sc, argv[i], strlen(argv[i]));
 	nr.scopes = sc.p;
@@ -283,12 +289,14 @@ mcpop_required(const struct mcpop *ops, const char *base,
 		    "never a resource requirement";
 		return -1;
 	}
-	buf_str(out, "");
+	if (buf_str(out, "") == -1)
+		goto fail;
 	add_words(out, base);
 	add_words(out, mcpop_scopes(ops, h));
-	if (out->failed) {
-		*why = "the required scopes are too long";
-		return -1;
-	}
+	if (out->failed)
+		goto fail;
 	return 0;
+fail:
+	*why = "the required scopes are too long";
+	return -1;
 }

@@ -3,33 +3,58 @@
 
 #include "json.h"
 #include "metadata.h"
+#include "url.h"
 
-void
+enum metadata_route
+metadata_route(const char *path)
+{
+	size_t n = strlen(URL_WELL_KNOWN_RESOURCE);
+
+	if (strncmp(path, URL_WELL_KNOWN_RESOURCE, n) == 0 &&
+	    (path[n] == '\0' || path[n] == '/'))
+		return METADATA_RESOURCE;
+	if (strcmp(path, URL_WELL_KNOWN_OAUTH) == 0)
+		return METADATA_AS;
+	return METADATA_NONE;
+}
+
+int
 metadata_url(const struct config_resource *r, struct buf *out)
 {
-	const char *host = strstr(r->url, "://") + 3;
-	size_t origin = (size_t)(host - r->url) + strcspn(host, "/");
-
-	buf_add(out, r->url, origin);
-	buf_str(out, METADATA_PREFIX);
-	buf_str(out, r->path);
+	if (buf_add(out, r->url, url_origin_len(r->url)) == -1 ||
+	    buf_str(out, URL_WELL_KNOWN_RESOURCE) == -1 ||
+	    buf_str(out, r->path) == -1)
+		return -1;
+	return 0;
 }
 
 const struct config_resource *
-metadata_find(const struct config *cfg, const char *path)
+metadata_find(const struct config *cfg, const char *path, const char *want,
+    int *shared)
 {
-	size_t plen = strlen(METADATA_PREFIX), i;
+	const struct config_resource *found = NULL, *r;
 	const char *rest;
+	size_t i, n = 0;
 
-	if (strncmp(path, METADATA_PREFIX, plen) != 0)
+	*shared = 0;
+	if (metadata_route(path) != METADATA_RESOURCE)
 		return NULL;
-	rest = path + plen;	/* "" or "/<resource path>" */
+	rest = path + strlen(URL_WELL_KNOWN_RESOURCE);	/* "" or "/..." */
 	if (strcmp(rest, "/") == 0)
 		rest = "";
-	for (i = 0; i < cfg->nresources; i++)
-		if (strcmp(cfg->resources[i].path, rest) == 0)
-			return &cfg->resources[i];
-	return NULL;
+	for (i = 0; i < cfg->nresources; i++) {
+		r = &cfg->resources[i];
+		if (strcmp(r->path, rest) != 0)
+			continue;
+		n++;
+		if (found == NULL || (want != NULL && strcmp(r->url, want) == 0))
+			found = r;
+	}
+	if (n > 1 && (want == NULL || strcmp(found->url, want) != 0)) {
+		*shared = 1;
+		return NULL;
+	}
+	return found;
 }
 
 static void

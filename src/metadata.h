@@ -5,22 +5,35 @@
 #include "buf.h"
 #include "config.h"
 
-#define METADATA_PREFIX "/.well-known/oauth-protected-resource"
-#define METADATA_AS_PATH "/.well-known/oauth-authorization-server"
+/* What a request path asks for (SPEC §6): only the exact forms route. */
+enum metadata_route {
+	METADATA_NONE,		/* anything else: a decision */
+	METADATA_RESOURCE,	/* URL_WELL_KNOWN_RESOURCE[/<path>] */
+	METADATA_AS		/* exactly URL_WELL_KNOWN_OAUTH */
+};
+
+/* Route a request path. */
+enum metadata_route metadata_route(const char *path);
 
 /*
  * Append the URL of r's metadata to out: its origin, the well-known
- * prefix, then its path (RFC 9728 §3.1 path insertion).
+ * prefix, then its path (RFC 9728 §3.1 path insertion).  0, or -1 if it
+ * does not fit in out.
  */
-void metadata_url(const struct config_resource *r, struct buf *out);
+int metadata_url(const struct config_resource *r, struct buf *out)
+    BUF_MUST_CHECK;
 
 /*
- * The resource served at a request path under METADATA_PREFIX: the
- * root form for a resource at "/", the path-inserted form otherwise.
- * NULL if none.
+ * The resource whose metadata is served at path, a METADATA_RESOURCE
+ * path: the root form for a resource at "/", the path-inserted form
+ * otherwise.  Resources on several hosts may share a path: then the one
+ * named by want (the web server's MCPAUTH_RESOURCE; NULL if unset) is
+ * chosen, never one by the request's Host, which the client picks.
+ * NULL if none, with *shared set to 1 if several resources have the
+ * path but want names none of them (a configuration error), else 0.
  */
 const struct config_resource *metadata_find(const struct config *cfg,
-    const char *path);
+    const char *path, const char *want, int *shared);
 
 /*
  * The metadata document of r as JSON (resource, authorization_servers,

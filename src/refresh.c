@@ -15,6 +15,7 @@
 #include "keys.h"
 #include "log.h"
 #include "refresh.h"
+#include "url.h"
 
 struct issuer_rt {
 	pthread_mutex_t lock;	/* guards metadata only */
@@ -54,7 +55,7 @@ refresh_new(const struct config *cfg, struct keystore *keys)
 		atomic_init(&r->rt[i].want, 0);
 		/* Discovery only when something needs it (SPEC §4). */
 		r->rt[i].need_metadata = is->metadata != NULL ?
-		    config_is_url(is->metadata) : is->jwks == NULL;
+		    url_is_http(is->metadata) : is->jwks == NULL;
 	}
 	return r;
 }
@@ -299,10 +300,10 @@ refresh_start(struct refresh *r, long long now, char *err, size_t errlen)
 	for (i = 0; i < r->n; i++) {
 		is = &r->cfg->issuers[i];
 		rt = &r->rt[i];
-		if (is->metadata != NULL && !config_is_url(is->metadata) &&
+		if (is->metadata != NULL && !url_is_http(is->metadata) &&
 		    metadata_file(r, i, why, sizeof(why)) == -1)
 			goto fail;
-		if (is->jwks != NULL && !config_is_url(is->jwks)) {
+		if (is->jwks != NULL && !url_is_http(is->jwks)) {
 			if ((set = keys_read_file(is->jwks, why, sizeof(why)))
 			    == NULL)
 				goto fail;

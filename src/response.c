@@ -31,30 +31,34 @@ header(struct response *r, const char *name, const char *value, size_t len,
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)value, *end = s + len;
+	const unsigned char *start = s;
 	char esc[3];
 
-	buf_str(&r->head, name);
-	buf_add(&r->head, ": ", 2);
+	if (buf_str(&r->head, name) == -1 || buf_add(&r->head, ": ", 2) == -1)
+		return;
 	while (s < end) {
 		const unsigned char *run = s;
 
 		/* Copy a run of bytes that need nothing in one go. */
 		while (s < end && *s >= 0x20 && *s < 0x7f &&
-		    !(encode && *s == '%'))
+		    !(encode && (*s == '%' || (*s == ' ' &&
+		    (s == start || s == end - 1)))))
 			s++;
-		if (s > run)
-			buf_add(&r->head, run, (size_t)(s - run));
+		if (s > run && buf_add(&r->head, run, (size_t)(s - run)) == -1)
+			return;
 		if (s == end)
 			break;
 		if (encode) {
 			esc[0] = '%';
 			esc[1] = hex[*s >> 4];
 			esc[2] = hex[*s & 15];
-			buf_add(&r->head, esc, 3);
+			if (buf_add(&r->head, esc, 3) == -1)
+				return;
 		}
 		s++;
 	}
-	buf_add(&r->head, "\r\n", 2);
+	if (buf_add(&r->head, "\r\n", 2) == -1)
+		return;
 }
 
 void
@@ -80,22 +84,21 @@ response_header_encoded(struct response *r, const char *name,
 void
 response_body(struct response *r, const char *s)
 {
-	buf_str(&r->body, s);
+	if (buf_str(&r->body, s) == -1)
+		return;		/* response_render refuses it */
 }
 
 int
 response_render(const struct response *r, struct buf *out)
 {
-	if (r->head.failed || r->body.failed)
+	if (r->head.failed || r->body.failed ||
+	    buf_printf(out, "Status: %d %s\r\n", r->status,
+	    reason_phrase(r->status)) == -1 ||
+	    buf_add(out, r->head.p, r->head.len) == -1 ||
+	    buf_add(out, "\r\n", 2) == -1 ||
+	    buf_add(out, r->body.p, r->body.len) == -1)
 		return -1;
-	buf_printf(out, "Status: %d %s\r\n", r->status,
-	    reason_phrase(r->status));
-	if (r->head.len > 0)
-		buf_add(out, r->head.p, r->head.len);
-	buf_add(out, "\r\n", 2);
-	if (r->body.len > 0)
-		buf_add(out, r->body.p, r->body.len);
-	return out->failed ? -1 : 0;
+	return 0;
 }
 
 void

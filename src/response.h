@@ -1,6 +1,8 @@
 /*
  * response: a CGI/FastCGI response ("Status:", headers, body) built in
  * memory and written at once.  Header values can never carry CR or LF.
+ * A header or body that does not fit its limit fails the whole response:
+ * response_render then returns -1 and nothing of it may be sent.
  */
 #ifndef MCPAUTH_RESPONSE_H
 #define MCPAUTH_RESPONSE_H
@@ -31,9 +33,10 @@ void response_header_bytes(struct response *r, const char *name,
     const char *value, size_t len);
 
 /*
- * Add "name: value" with every byte outside printable ASCII, and '%',
- * percent-encoded (%XX): for values taken from a token, so that claims
- * reach the app exactly but can never split or forge a header.
+ * Add "name: value" with every byte outside printable ASCII, '%', and a
+ * space at the start or the end of value percent-encoded (%XX, SPEC §7):
+ * for values taken from a token, so that claims reach the app exactly,
+ * untrimmed by the web server, but can never split or forge a header.
  */
 void response_header_encoded(struct response *r, const char *name,
     const char *value);
@@ -45,7 +48,8 @@ void response_body(struct response *r, const char *s);
  * Render the whole response into out (which the caller inits and frees).
  * Returns 0, or -1 if a part overflowed its limit.
  */
-int response_render(const struct response *r, struct buf *out);
+int response_render(const struct response *r, struct buf *out)
+    BUF_MUST_CHECK;
 
 /* Free what r holds; a zeroed r is fine. */
 void response_free(struct response *r);

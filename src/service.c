@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "bearer.h"
+#include "challenge.h"
 #include "decide.h"
 #include "json.h"
 #include "log.h"
@@ -13,6 +14,7 @@
 #include "metadata.h"
 #include "response.h"
 #include "service.h"
+#include "url.h"
 
 /* Longest request path looked at. */
 #define PATH_MAX_LEN 4096
@@ -58,24 +60,47 @@ json_error(struct response *r, const char *e, const char *d)
 	free(s);
 }
 
-/* Metadata is public and cacheable, and readable from any origin. */
-static void
-json_document(struct response *r, const char *doc)
+/* A 500 with its reason; returns 500. */
+static int
+server_error(struct response *r, const char *why)
 {
+	response_init(r, 500);
+	json_error(r, "server_error", why);
+	return 500;
+}
+
+/* Metadata is public and cacheable, and readable from any origin. */
+static int
+json_document(struct response *r, char *doc)
+{
+	if (doc == NULL)
+		return server_error(r, "out of memory");
+	response_init(r, 200);
 	response_header(r, "Content-Type", "application/json");
 	response_header(r, "Cache-Control", "public, max-age=3600");
 	cors(r);
 	response_body(r, doc);
+	free(doc);
+	return 200;
+}
+
+static int
+not_found(struct response *r, const char *why)
+{
+	response_init(r, 404);
+	cors(r);
+	json_error(r, "not_found", why);
+	return 404;
 }
 
 static int
 metadata_endpoint(const struct state *st, const struct request *req,
-    const char *path, struct response *r)
+    enum metadata_route route, const char *path, struct response *r)
 {
 	const char *method = param(req, "REQUEST_METHOD");
 	const struct config_resource *res;
-	char msg[PATH_MAX_LEN + 64];
-	char *doc;
+	char msg[PATH_MAX_LEN + 64], *doc;
+	int shared;
 
 	if (method != NULL && strcmp(method, "OPTIONS") == 0) {
 		response_init(r, 204);
@@ -94,109 +119,71 @@ metadata_endpoint(const struct state *st, const struct request *req,
 		json_error(r, "method_not_allowed", "metadata is read with GET");
 		return 405;
 	}
-	if (strncmp(path, METADATA_AS_PATH, strlen(METADATA_AS_PATH)) == 0) {
-		doc = state_config(st)->nissuers == 1 ?
-		    refresh_metadata(state_refresh(st), 0) : NULL;
-		if (doc != NULL) {
-			response_init(r, 200);
-			json_document(r, doc);
-			free(doc);
-			return 200;
-		}
-		response_init(r, 404);
-		cors(r);
-		json_error(r, "not_found", state_config(st)->nissuers == 1 ?
-		    "no authorization server metadata is available" :
-		    "several authorization servers are configured; see the "
-		    "protected resource metadata");
-		return 404;
+	if (route == METADATA_AS) {
+		if (state_config(st)->nissuers != 1)
+			return not_found(r, "several authorization servers "
+			    "are configured; see the protected resource "
+			    "metadata");
+		if ((doc = refresh_metadata(state_refresh(st), 0)) == NULL)
+			return not_found(r, "no authorization server metadata "
+			    "is available");
+		return json_document(r, doc);
 	}
-	if ((res = metadata_find(state_config(st), path)) == NULL) {
+	res = metadata_find(state_config(st), path, param_set(req, "MCPAUTH_RESOURCE"),
+	    &shared);
+	if (shared)
+		return server_error(r, "several resources have this metadata "
+		    "path and MCPAUTH_RESOURCE names none of them");
+	if (res == NULL) {
 		snprintf(msg, sizeof(msg), "no protected resource at %s", path);
-		response_init(r, 404);
-		cors(r);
-		json_error(r, "not_found", msg);
-		return 404;
+		return not_found(r, msg);
 	}
-	if ((doc = metadata_json(state_config(st), res)) == NULL) {
-		response_init(r, 500);
-		json_error(r, "server_error", "out of memory");
-		return 500;
-	}
-	response_init(r, 200);
-	json_document(r, doc);
-	free(doc);
-	return 200;
+	return json_document(r, metadata_json(state_config(st), res));
 }
 
-/* Append ", name=\"value\"" with quotes and backslashes escaped and
- * anything outside printable ASCII dropped (RFC 6750 §3). */
-static void
-auth_param(struct buf *b, const char *name, const char *value, int first)
-{
-	const unsigned char *s;
-
-	buf_str(b, first ? " " : ", ");
-	buf_str(b, name);
-	buf_str(b, "=\"");
-	for (s = (const unsigned char *)value; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			buf_add(b, "\\", 1);
-		if (*s >= 0x20 && *s < 0x7f)
-			buf_add(b, s, 1);
-	}
-	buf_str(b, "\"");
-}
-
-/* The required scopes, space-separated, or "" if none. */
-static void
+/* The required scopes, space-separated, or "" if none.  0, or -1. */
+static int
 required_scopes(const struct config_resource *res, const char *override,
     struct buf *b)
 {
 	size_t i;
 
-	if (override != NULL) {
-		buf_str(b, override);
-		return;
-	}
-	for (i = 0; i < res->required_scopes.n; i++) {
-		if (i > 0)
-			buf_str(b, " ");
-		buf_str(b, res->required_scopes.v[i]);
-	}
-	if (b->p == NULL)
-		buf_str(b, "");
+	if (override != NULL)
+		return buf_str(b, override);
+	if (buf_str(b, "") == -1)
+		return -1;
+	for (i = 0; i < res->required_scopes.n; i++)
+		if ((i > 0 && buf_str(b, " ") == -1) ||
+		    buf_str(b, res->required_scopes.v[i]) == -1)
+			return -1;
+	return 0;
 }
 
 /*
- * A 401 or 403 with its challenge.  error NULL: no credentials, so the
- * challenge carries no error (RFC 6750 §3.1).
+ * A 401 or 403 with its challenge (error NULL: no credentials).  Returns
+ * status, or a whole 500 if the challenge does not fit: never a cut one.
  */
-static void
+static int
 challenge(struct response *r, int status, const struct config_resource *res,
     const char *scopes, const char *error, const char *why)
 {
 	struct buf c, url;
+	int rc = status;
 
 	buf_init(&c, SCOPES_MAX + 8192);	/* scopes, URL and description */
-	buf_init(&url, 4096);
-	metadata_url(res, &url);
-	buf_str(&c, "Bearer");
-	if (error != NULL)
-		auth_param(&c, "error", error, 1);
-	if (error == NULL)
-		auth_param(&c, "resource_metadata", url.p, 1);
-	if (*scopes != '\0')
-		auth_param(&c, "scope", scopes, 0);
-	if (error != NULL) {
-		auth_param(&c, "resource_metadata", url.p, 0);
-		auth_param(&c, "error_description", why, 0);
+	buf_init(&url, CONFIG_MAX_LINE + sizeof(URL_WELL_KNOWN_RESOURCE));
+	if (metadata_url(res, &url) == -1 ||
+	    challenge_build(&c, url.p, scopes, error, why) == -1) {
+		log_msg("challenge of a %d too large; answered 500", status);
+		rc = server_error(r, "challenge too large");
+	} else {
+		response_init(r, status);
+		response_header(r, "WWW-Authenticate", c.p);
+		json_error(r, error != NULL ? error : "unauthorized", why);
 	}
-	response_init(r, status);
-	response_header(r, "WWW-Authenticate", c.p != NULL ? c.p : "Bearer");
-	json_error(r, error != NULL ? error : "unauthorized", why);
 	buf_free(&c);
 	buf_free(&url);
+	return rc;
 }
 
 /* Identity headers: the responder's name, and the authorizer's. */
@@ -240,7 +227,7 @@ allow(const struct state *st, const struct request *req,
 		log_msg("claims of %zu bytes left out of AUTH_CLAIMS: an "
 		    "authorizer header line holds at most %d",
 		    ai->payload_len, AUTHORIZER_MAX_CLAIMS);
-	else if (state_config(st)->claims_header) /* base64url: as it is */
+	else if (state_config(st)->claims_header)	/* base64url: nothing to encode */
 		response_header_bytes(r, identity[6][role], ai->payload,
 		    ai->payload_len);
 	if (!role) {
@@ -304,55 +291,100 @@ log_decision(int status, const char *error, const char *reason,
 	    op ? op->reading : "-");
 }
 
+/* The resource this request is decided for, or NULL with *why. */
+static const struct config_resource *
+choose_resource(const struct config *cfg, const struct request *req,
+    const char **why)
+{
+	const struct config_resource *res = NULL;
+	const char *name;
+
+	/* Policy comes only from trusted parameters, never HTTP_* ones. */
+	if ((name = param_set(req, "MCPAUTH_RESOURCE")) != NULL)
+		res = config_resource(cfg, name);
+	else if (cfg->nresources == 1)
+		res = &cfg->resources[0];
+	if (res == NULL)
+		*why = name != NULL ? "MCPAUTH_RESOURCE names no configured "
+		    "resource" : "several resources are configured and "
+		    "MCPAUTH_RESOURCE is not set";
+	return res;
+}
+
+/* Decide on tok, from the token cache when it remembers it. */
+static void
+decide_token(const struct state *st, const struct decide_input *in,
+    const char *tok, size_t len, struct decision *d, int *cached)
+{
+	struct tokcache *tokens = state_tokens(st);
+	unsigned char hash[32];
+	int hashed;
+
+	hashed = tokens != NULL && tokcache_hash(tok, len, hash) == 0;
+	if (hashed && (*cached = tokcache_get(tokens, in, hash, tok, len,
+	    d))) {
+		if (d->code == DECIDE_ALLOW)
+			decide_recheck(in, d);
+		return;
+	}
+	decide(in, tok, len, d);
+	if (hashed)
+		tokcache_put(tokens, in, hash, d);
+}
+
+/* The answer to a decision on a token; returns the HTTP status. */
+static int
+answer(const struct state *st, const struct request *req,
+    const struct config_resource *res, const char *scopes,
+    struct decision *d, long long now, struct response *r)
+{
+	const struct decide_outcome *out = decide_outcome(d->code);
+
+	if (d->code == DECIDE_ALLOW) {
+		allow(st, req, d, now, r);
+		return 200;
+	}
+	if (out->http_status == 401 || out->http_status == 403)
+		return challenge(r, out->http_status, res, scopes, out->error,
+		    d->reason);
+	if (d->reason[0] == '\0')
+		snprintf(d->reason, sizeof(d->reason), "no decision was made");
+	return server_error(r, d->reason);
+}
+
 static int
 decision_endpoint(const struct state *st, const struct request *req,
     long long now, struct response *r, int *refresh)
 {
-	const struct config_resource *res = NULL;
-	const char *name, *scopes_override, *tok = NULL, *why = NULL, *m;
-	const struct decide_outcome *out;
-	struct operation op;
+	const struct config_resource *res;
+	const char *tok = NULL, *why = NULL, *m, *error = NULL;
+	struct operation op, *opp = NULL;
+	struct decision d = { 0 }, *dp = NULL;
 	struct decide_input in;
-	struct tokcache *tokens;
-	struct decision d = { 0 };
 	struct timespec t0;
 	struct buf base, scopes;
-	unsigned char hash[32];
 	size_t len = 0;
-	int status, cached = 0, hashed;
+	int status, cached = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	buf_init(&base, SCOPES_MAX);
 	buf_init(&scopes, SCOPES_MAX);
 	d.refresh_issuer = -1;
-	/* Policy comes only from trusted parameters, never HTTP_* ones. */
-	if ((name = param_set(req, "MCPAUTH_RESOURCE")) != NULL)
-		res = config_resource(state_config(st), name);
-	else if (state_config(st)->nresources == 1)
-		res = &state_config(st)->resources[0];
-	if (res == NULL) {
-		why = name != NULL ? "MCPAUTH_RESOURCE names no configured "
-		    "resource" : "several resources are configured and "
-		    "MCPAUTH_RESOURCE is not set";
-		response_init(r, 500);
-		json_error(r, "server_error", why);
-		log_decision(500, "server_error", why, NULL, NULL, NULL, 0,
-		    &t0);
-		status = 500;
+	if ((res = choose_resource(state_config(st), req, &why)) == NULL) {
+		status = server_error(r, why);
 		goto done;
 	}
-	scopes_override = param_set(req, "MCPAUTH_REQUIRED_SCOPES");
-	required_scopes(res, scopes_override, &base);
 	/* The base scopes and the operation's: every challenge names all. */
 	operation(req, res, &op);
-	if (base.failed || mcpop_required(res->ops, base.p, &op.h, &scopes,
-	    &why) == -1) {
-		if (base.failed)
-			why = "MCPAUTH_REQUIRED_SCOPES is too long";
-		response_init(r, 500);
-		json_error(r, "server_error", why);
-		log_decision(500, "server_error", why, res, &op, NULL, 0, &t0);
-		status = 500;
+	opp = &op;
+	if (required_scopes(res, param_set(req, "MCPAUTH_REQUIRED_SCOPES"),
+	    &base) == -1) {
+		why = "MCPAUTH_REQUIRED_SCOPES is too long";
+		status = server_error(r, why);
+		goto done;
+	}
+	if (mcpop_required(res->ops, base.p, &op.h, &scopes, &why) == -1) {
+		status = server_error(r, why);
 		goto done;
 	}
 	m = param(req, "REQUEST_METHOD");
@@ -361,8 +393,7 @@ decision_endpoint(const struct state *st, const struct request *req,
 	    param_set(req, "HTTP_ACCESS_CONTROL_REQUEST_METHOD") != NULL) {
 		response_init(r, 200);
 		response_header(r, "X-Accel-Expires", "0");
-		log_decision(200, NULL, "CORS preflight", res, &op, NULL, 0,
-		    &t0);
+		why = "CORS preflight";
 		status = 200;
 		goto done;
 	}
@@ -370,49 +401,29 @@ decision_endpoint(const struct state *st, const struct request *req,
 	    &why)) {
 	case BEARER_NONE:
 		why = "no bearer token";
-		challenge(r, 401, res, scopes.p, NULL, why);
-		log_decision(401, "unauthorized", why, res, &op, NULL, 0,
-		    &t0);
-		status = 401;
+		error = "unauthorized";
+		status = challenge(r, 401, res, scopes.p, NULL, why);
 		goto done;
 	case BEARER_BAD:
-		challenge(r, 401, res, scopes.p, "invalid_request", why);
-		log_decision(401, "invalid_request", why, res, &op, NULL, 0,
-		    &t0);
-		status = 401;
+		error = "invalid_request";
+		status = challenge(r, 401, res, scopes.p, error, why);
 		goto done;
 	case BEARER_TOKEN:
 		break;
 	}
 	in = (struct decide_input){ state_config(st), res, state_keys(st),
 	    scopes.p, now };
-	tokens = state_tokens(st);
-	hashed = tokens != NULL && tokcache_hash(tok, len, hash) == 0;
-	if (hashed && (cached = tokcache_get(tokens, &in, hash, tok, len,
-	    &d))) {
-		if (d.code == DECIDE_ALLOW)
-			decide_recheck(&in, &d);
-	} else {
-		decide(&in, tok, len, &d);
-		if (hashed)
-			tokcache_put(tokens, &in, hash, &d);
-	}
-	out = decide_outcome(d.code);
-	status = out->http_status;
-	if (status == 500 && d.reason[0] == '\0')
-		snprintf(d.reason, sizeof(d.reason), "no decision was made");
-	if (d.code == DECIDE_ALLOW) {
-		allow(st, req, &d, now, r);
-	} else if (status == 401 || status == 403) {
-		challenge(r, status, res, scopes.p, out->error, d.reason);
-	} else {
-		response_init(r, 500);
-		json_error(r, out->error, d.reason);
-	}
+	decide_token(st, &in, tok, len, &d, &cached);
+	status = answer(st, req, res, scopes.p, &d, now, r);
 	*refresh = d.refresh_issuer;
-	log_decision(status, status == 200 ? NULL : out->error,
-	    status == 200 ? "allowed" : d.reason, res, &op, &d, cached, &t0);
+	dp = &d;
+	error = decide_error_name(d.code);
+	why = status == 200 ? "allowed" : d.reason;
 done:
+	if (status == 500)
+		error = "server_error";
+	log_decision(status, status == 200 ? NULL : error, why, res, opp, dp,
+	    cached, &t0);
 	/* Refusals must never be cached by the web server. */
 	if (status != 200)
 		response_header(r, "X-Accel-Expires", "0");
@@ -422,35 +433,40 @@ done:
 	return status;
 }
 
-/* The request's own path: DOCUMENT_URI, else SCRIPT_NAME + PATH_INFO. */
-static void
+/*
+ * The request's own path: DOCUMENT_URI, else SCRIPT_NAME + PATH_INFO.
+ * 0, or -1 if it is longer than outlen allows (never routed to metadata).
+ */
+static int
 request_path(const struct request *req, char *out, size_t outlen)
 {
 	const char *doc = param_set(req, "DOCUMENT_URI"), *pi, *sn;
+	int n;
 
 	if (doc != NULL) {
-		snprintf(out, outlen, "%s", doc);
-		return;
+		n = snprintf(out, outlen, "%s", doc);
+	} else {
+		sn = param(req, "SCRIPT_NAME");
+		pi = param(req, "PATH_INFO");
+		n = snprintf(out, outlen, "%s%s", sn ? sn : "", pi ? pi : "");
 	}
-	sn = param(req, "SCRIPT_NAME");
-	pi = param(req, "PATH_INFO");
-	snprintf(out, outlen, "%s%s", sn ? sn : "", pi ? pi : "");
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }
 
 int
 service_handle(const struct state *st, const struct request *req,
     long long now, struct buf *out, int *refresh)
 {
+	enum metadata_route route = METADATA_NONE;
 	char path[PATH_MAX_LEN];
 	struct response r = { 0 };
 	int status;
 
 	*refresh = -1;
-	request_path(req, path, sizeof(path));
-	if (!req->authorizer && (strncmp(path, METADATA_PREFIX,
-	    strlen(METADATA_PREFIX)) == 0 || strncmp(path, METADATA_AS_PATH,
-	    strlen(METADATA_AS_PATH)) == 0))
-		status = metadata_endpoint(st, req, path, &r);
+	if (!req->authorizer && request_path(req, path, sizeof(path)) == 0)
+		route = metadata_route(path);
+	if (route != METADATA_NONE)
+		status = metadata_endpoint(st, req, route, path, &r);
 	else
 		status = decision_endpoint(st, req, now, &r, refresh);
 	if (response_render(&r, out) == -1) {
@@ -458,12 +474,11 @@ service_handle(const struct state *st, const struct request *req,
 		response_free(&r);
 		buf_free(out);
 		buf_init(out, RESPONSE_MAX_HEAD);
-		response_init(&r, 500);
-		json_error(&r, "server_error", "response too large");
+		status = server_error(&r, "response too large");
 		response_header(&r, "X-Accel-Expires", "0");
 		log_msg("response too large; answered 500");
-		status = 500;
-		response_render(&r, out);
+		if (response_render(&r, out) == -1)
+			buf_free(out);	/* nothing: the web server fails */
 	}
 	response_free(&r);
 	return status;

@@ -69,6 +69,21 @@ fcgi m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-authorizatio
 is "$(body)" "$(cat "$T/as/.well-known/oauth-authorization-server")" \
 	"authorization server metadata verbatim"
 is "$(header Content-Type)" "application/json" "AS metadata content type"
+# Only the exact forms of §6 are metadata; anything else is a decision.
+for p in /.well-known/oauth-protected-resourceX /.well-known/oauth-authorization-serverX \
+    /.well-known/oauth-authorization-server/mcp /.well-known/oauth-protected-resource.json; do
+	fcgi m responder REQUEST_METHOD=GET DOCUMENT_URI=$p MCPAUTH_RESOURCE=$RES
+	is "$out" "Status: 401 Unauthorized
+WWW-Authenticate: Bearer resource_metadata=\"$MD_URL\", scope=\"mcp:read\"
+Content-Type: application/json
+X-Accel-Expires: 0
+
+{\"error\":\"unauthorized\",\"error_description\":\"no bearer token\"}" \
+		"$p is not metadata: a decision"
+done
+fcgi m responder REQUEST_METHOD=GET MCPAUTH_RESOURCE=$RES \
+	"DOCUMENT_URI=/.well-known/oauth-protected-resource/$(head -c 5000 /dev/zero | tr '\0' a)"
+is "$(status_of)" 401 "a path too long to route exactly is a decision"
 
 # --- §7 decisions, responder role ----------------------------------------
 fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES
@@ -112,6 +127,17 @@ X-Auth-Audience: $RES
 X-Auth-Expires-At: $exp
 X-Auth-Claims: $payload
 X-Accel-Expires: 60" "valid token (scheme in lower case): 200 with identity headers"
+# SPEC §7: a space at the start or end of a value is %20 (web servers
+# trim it), a space inside is kept.
+spaced=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
+	"{\"iss\":\"$ISSUER\",\"aud\":\"$RES\",\"exp\":$exp,\"sub\":\"  admin  \",\"client_id\":\" \",\"scope\":\"mcp:read\"}")
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $spaced"
+is "$(printf '%s\n' "$out" | sed -n '2,3p')" "X-Auth-Subject: %20 admin %20
+X-Auth-Client-Id: %20" "leading and trailing spaces of claims encoded as %20"
+fcgi m authorizer MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $spaced"
+is "$(printf '%s\n' "$out" | sed -n '2,4p')" "Variable-REMOTE_USER: %20 admin %20
+Variable-AUTH_SUBJECT: %20 admin %20
+Variable-AUTH_CLIENT_ID: %20" "the same in the authorizer role"
 expired=$(token "$T/k1.pem" k1 ",\"nbf\":1")
 expired=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
 	"{\"iss\":\"$ISSUER\",\"aud\":\"$RES\",\"exp\":1000,\"sub\":\"alice\",\"scope\":\"mcp:read\"}")
@@ -138,6 +164,17 @@ fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES \
 	"MCPAUTH_REQUIRED_SCOPES=$(head -c 9000 /dev/zero | tr '\0' 's')" "HTTP_AUTHORIZATION=Bearer $good"
 is "$(status_of) $(body)" '500 {"error":"server_error","error_description":"MCPAUTH_REQUIRED_SCOPES is too long"}' \
 	"a 9000-byte MCPAUTH_REQUIRED_SCOPES: 500, never a 2xx (found by fuzzing)"
+# 8191 quotes fit MCPAUTH_REQUIRED_SCOPES but, escaped, not the challenge.
+fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES \
+	"MCPAUTH_REQUIRED_SCOPES=$(head -c 8191 /dev/zero | tr '\0' '"')"
+is "$out" 'Status: 500 Internal Server Error
+Content-Type: application/json
+X-Accel-Expires: 0
+
+{"error":"server_error","error_description":"challenge too large"}' \
+	"a challenge too large for its buffer: a whole 500, never a cut challenge"
+grep -q 'decision status=500 error=server_error reason="no bearer token"' "$T/m.log"
+ok $? "the overflowing challenge is logged as a 500"
 fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=https://other.example "HTTP_AUTHORIZATION=Bearer $good"
 is "$(status_of)" 500 "unknown MCPAUTH_RESOURCE: 500"
 quote=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k\"1\\"}' "{\"iss\":\"$ISSUER\"}")
@@ -214,6 +251,18 @@ fcgi c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $
 case "$(header WWW-Authenticate)" in *'error_description="token expired at'*) r=0 ;; *) r=1 ;; esac
 is "$(status_of)" 401 "cache: a cached token is refused once it expires"
 ok $r "cache: expiry checked again on a hit"
+
+# --- metadata of resources that share a path on two hosts -------------------
+fcgi c responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource \
+	MCPAUTH_RESOURCE=https://b.example HTTP_HOST=a.example
+is "$(status_of) $(body)" "200 {\"resource\":\"https://b.example\",\"authorization_servers\":[\"$ISSUER\"],\"bearer_methods_supported\":[\"header\"]}" \
+	"shared path: MCPAUTH_RESOURCE picks the document, not the Host"
+fcgi c responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource HTTP_HOST=b.example
+is "$(status_of) $(body)" '500 {"error":"server_error","error_description":"several resources have this metadata path and MCPAUTH_RESOURCE names none of them"}' \
+	"shared path without MCPAUTH_RESOURCE: 500, never the first one's document"
+fcgi c responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource \
+	MCPAUTH_RESOURCE=https://c.example
+is "$(status_of)" 500 "shared path, MCPAUTH_RESOURCE naming another resource: 500"
 
 # --- logs -------------------------------------------------------------------
 grep -q "decision status=200 error=- reason=\"allowed\" resource=$RES sub=\"alice\" client_id=\"app-1\" iss=$ISSUER cache=- us=" "$T/m.log"

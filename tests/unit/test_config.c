@@ -49,6 +49,10 @@ static const struct {
 	    OK_HEAD "resource https://m.example\nresource https://m.example\n",
 	    "/etc/m.conf:3: resource \"https://m.example\" is already "
 	    "configured on line 2" },
+	{ "resources at one path on several hosts", OK_HEAD
+	    "resource https://a.example/mcp\nresource https://b.example/mcp\n"
+	    "resource https://a.example\nresource https://b.example/\n",
+	    "parsed" },
 	{ "leeway not a number", OK_HEAD "resource https://m.example\n"
 	    "leeway 1x\n", "/etc/m.conf:3: leeway expects a whole number "
 	    "from 0 to 3600, got \"1x\"" },

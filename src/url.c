@@ -1,0 +1,42 @@
+#include <string.h>
+
+#include "url.h"
+
+int
+url_is_http(const char *s)
+{
+	return strncmp(s, "https://", 8) == 0 || url_is_plain_http(s);
+}
+
+int
+url_is_plain_http(const char *s)
+{
+	return strncmp(s, "http://", 7) == 0;
+}
+
+int
+url_fetch_allowed(const char *url, int allow_http)
+{
+	return strncmp(url, "https://", 8) == 0 ||
+	    (allow_http && url_is_plain_http(url));
+}
+
+const char *
+url_host(const char *url)
+{
+	return strstr(url, "://") + 3;
+}
+
+size_t
+url_origin_len(const char *url)
+{
+	return (size_t)(url_path(url) - url);
+}
+
+const char *
+url_path(const char *url)
+{
+	const char *h = url_host(url);
+
+	return h + strcspn(h, "/?#");
+}
