@@ -11,16 +11,9 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 
-APACHE=${APACHE:-$(command -v apache2 || echo /usr/sbin/apache2)}
-MODS=${APACHE_MODULES:-/usr/lib/apache2/modules}
-if [ ! -x "$APACHE" ] || [ ! -f "$MODS/mod_authnz_fcgi.so" ] ||
-    [ ! -f "$MODS/mod_fcgid.so" ]; then
-	# scripts/install-deps.sh installs them: missing is a failure.
-	echo "not ok 1 - apache2 with mod_authnz_fcgi and mod_fcgid installed"
-	echo "1..1"
-	exit 1
-fi
 . "$top/tests/lib/harness.sh"
+. "$top/tests/lib/apache.sh"
+apache_require
 
 # Four free loopback ports: Apache (authnz_fcgi), Apache (fcgid vhost),
 # mcpauth, the app.
@@ -102,14 +95,9 @@ PIDS="$PIDS $!"
 
 # As root (CI), Apache and mcpauth serve as an unprivileged user, as they
 # would in production; it must be able to read everything here.
-user_lines="" drop=""
-if [ "$(id -u)" -eq 0 ]; then
-	u=www-data
-	id "$u" >/dev/null 2>&1 || u=nobody
-	user_lines="User $u
-Group $(id -gn "$u")"
-	"$MCPAUTH" --help 2>&1 | grep -q -- --user && drop="--user $u"
-fi
+apache_user
+u=$APACHE_USER drop=""
+[ -n "$u" ] && drop="--user $u"
 chmod -R a+rX "$T"
 
 # --- mcpauth on TCP, for mod_authnz_fcgi and mod_proxy_fcgi --------------------
@@ -143,35 +131,9 @@ printf '#!/bin/sh\nexec %s serve -c %s < /dev/null\n' "$T/bin/mcpauth" "$T/m.con
 printf '#!/bin/sh\nexec %s serve -c %s\n' "$T/bin/mcpauth" "$T/m.conf" > "$T/bin/mcpauth-cgi-bare"
 chmod 755 "$T/site/shared/app.cgi" "$T/bin/mcpauth-cgi" "$T/bin/mcpauth-cgi-bare"
 
-cat > "$T/apache/httpd.conf" <<CONF
-ServerRoot $T/apache
-DefaultRuntimeDir $T/apache
-PidFile $T/apache/httpd.pid
-Mutex file:$T/apache default
-ErrorLog $T/apache.log
-LogLevel warn
-ServerName 127.0.0.1
+{ apache_base "$T/apache"; cat <<CONF; } > "$T/apache/httpd.conf"
 Listen 127.0.0.1:$PA
 Listen 127.0.0.1:$PF
-$user_lines
-LoadModule mpm_event_module $MODS/mod_mpm_event.so
-LoadModule authn_core_module $MODS/mod_authn_core.so
-LoadModule authz_core_module $MODS/mod_authz_core.so
-LoadModule authz_user_module $MODS/mod_authz_user.so
-LoadModule authnz_fcgi_module $MODS/mod_authnz_fcgi.so
-LoadModule proxy_module $MODS/mod_proxy.so
-LoadModule proxy_http_module $MODS/mod_proxy_http.so
-LoadModule proxy_fcgi_module $MODS/mod_proxy_fcgi.so
-LoadModule headers_module $MODS/mod_headers.so
-LoadModule setenvif_module $MODS/mod_setenvif.so
-LoadModule env_module $MODS/mod_env.so
-LoadModule alias_module $MODS/mod_alias.so
-LoadModule cgid_module $MODS/mod_cgid.so
-LoadModule fcgid_module $MODS/mod_fcgid.so
-ScriptSock $T/apache/cgid.sock
-FcgidIPCDir $T/apache/fcgid
-FcgidProcessTableFile $T/apache/fcgid_shm
-
 Include $T/apache/mcpauth.conf
 
 # Two pitfalls, kept honest: SetEnv comes too late for an authorizer, and
@@ -213,28 +175,13 @@ Include $T/apache/mcpauth.conf
 </VirtualHost>
 CONF
 chmod -R a+rX "$T"
-"$APACHE" -f "$T/apache/httpd.conf" -DFOREGROUND 2>> "$T/apache.log" &
-PID_apache=$!
-PIDS="$PIDS $!"
-# Apache runs in a session of its own (setsid), so a signal to this test's
-# process group never reaches it: stop it from the EXIT trap on a signal
-# too, and, should this shell be killed outright, from a watchdog.
-trap 'exit 143' HUP INT TERM
-(while kill -0 $$ 2>/dev/null; do sleep 1; done; kill $PIDS) > /dev/null 2>&1 &
-PIDS="$PIDS $!"
+start_apache "$T/apache/httpd.conf" "$PA" "$PF"
 
 wait_for grep -q "serving 127.0.0.1:$PM" "$T/m.log" || { echo "# mcpauth did not start"; cat "$T/m.log"; exit 1; }
 if [ -n "$drop" ]; then
 	is "$(ps -o user= -p "$PID_m")" "$u" "mcpauth serves as $u (--user)"
 fi
 wait_for curl -so /dev/null "http://127.0.0.1:$PB/" || { echo "# the app did not start"; exit 1; }
-# up: Apache answers on both ports, or has died (no use waiting then).
-up() {
-	! kill -0 "$PID_apache" 2>/dev/null ||
-	    { curl -so /dev/null "http://127.0.0.1:$PA/" && curl -so /dev/null "http://127.0.0.1:$PF/"; }
-}
-wait_for up && kill -0 "$PID_apache" 2>/dev/null ||
-    { echo "# apache did not start"; sed 's/^/# /' "$T/apache.log"; exit 1; }
 : > "$T/app.log"	# forget the probe above
 
 # req PORT PATH [CURL-ARGS...]: one request; sets code, hdrs (the response

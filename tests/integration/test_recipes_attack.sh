@@ -1,9 +1,11 @@
 #!/bin/sh
 # The shipped recipes under attack, as operators copy them:
 #   - path confusion: one table of request paths, each sent with a token
-#     good only for /mcp, through nginx (fcgi-conf/nginx); every path is
-#     either refused or reaches the app as the normalised path whose
-#     policy decided it, never a raw path that names another location;
+#     good only for /mcp, through nginx (fcgi-conf/nginx), Apache with
+#     mod_authnz_fcgi (apache-authnz-fcgi.conf) and Apache with mod_fcgid
+#     (htaccess-fcgid); every path is either refused or reaches the app
+#     as the normalised path whose policy decided it, never a raw path
+#     that names another location;
 #   - nginx's decision cache (mcpauth-cache.conf), one zone shared by two
 #     server blocks: a decision is never reused across servers, resources
 #     or MCP operations.
@@ -11,6 +13,8 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/harness.sh"
+. "$top/tests/lib/apache.sh"
+apache_require
 
 "$MINT" keygen rsa2048 "$T/k.pem"
 "$MINT" jwks "$T/k.pem,k1" > "$T/jwks.json"
@@ -26,6 +30,7 @@ resource $RES_A
     required_scopes mcp:tools
 resource $RES_B
     required_scopes mcp:tools
+    operation_scopes tools/call name=admin_tool mcp:admin
 CONF
 start_mcpauth m "$T/m.conf"
 decisions() { grep -c "decision status=" "$T/m.log"; }
@@ -37,7 +42,7 @@ python3 "$top/tests/tools/echo_app.py" --port 0 --portfile "$T/app.port" \
 PIDS="$PIDS $!"
 wait_for test -s "$T/app.port" || { echo "# app did not start"; exit 1; }
 APP_PORT=$(cat "$T/app.port")
-app_hits() { wc -l < "$T/app.log" | tr -d ' '; }
+app_hits() { cat "$T/app.log" "$T/cgi.log" 2>/dev/null | wc -l | tr -d ' '; }
 
 now=$(date +%s)
 token() {	# token AUDIENCE SCOPE JTI
@@ -52,13 +57,15 @@ tok_a=$(token "$RES_A" mcp:tools a)	# good for /mcp of server A only
 # block again on its own port, with its own name and resource: what an
 # operator does for a second MCP server.  Each names its resource in the
 # auth locations, as the shipped file asks when mcpauth has several.
+# Free loopback ports: nginx's two servers, mcpauth on TCP (for
+# mod_authnz_fcgi), Apache with mod_authnz_fcgi, Apache with mod_fcgid.
 set -- $(python3 -c '
 import socket
-ss = [socket.socket() for _ in range(2)]
+ss = [socket.socket() for _ in range(5)]
 for s in ss:
     s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))')
-NA=$1 NB=$2
+NA=$1 NB=$2 PM=$3 PZ=$4 PF=$5
 sh "$top/scripts/local-nginx.sh" "$T/nginx" "$T/m.sock" "$APP_PORT" "$NA" cache
 site=$T/nginx/site.conf
 set_resource='s|set $mcpauth_resource "";|set $mcpauth_resource "'
@@ -103,63 +110,128 @@ is "$code $got $(decisions)" "401 - $((n + 1))" \
 send "$B/mcp" -H "Authorization: Bearer $tok_a" -H "Host: mcp.example.com"
 is "$code $got $(decisions)" "401 - $((n + 2))" \
 	"server B with server A's name in Host: still 401 (the key holds the configured server, not Host)"
+# mcp URL METHOD NAME VERSION: a POST with server B's token and MCP headers.
 tok_b=$(token "$RES_B" mcp:tools b)
-send "$B/mcp" -H "Authorization: Bearer $tok_b"
-send "$B/mcp" -H "Authorization: Bearer $tok_b"
+mcp() {
+	send "$1" -X POST -d '{}' -H "Authorization: Bearer $tok_b" \
+		-H "MCP-Protocol-Version: $4" -H "Mcp-Method: $2" -H "Mcp-Name: $3"
+}
+mcp "$B/mcp" tools/list "" 2026-07-28
+mcp "$B/mcp" tools/list "" 2026-07-28
 is "$code $got" "200 /mcp" "server B allows its own token, from the cache too"
-send "$A/mcp" -H "Authorization: Bearer $tok_b"
+mcp "$A/mcp" tools/list "" 2026-07-28
 is "$code $got" "401 -" "and server A still refuses it"
 
+# --- Apache: the shipped recipes ---------------------------------------------------
+apache_user
+drop=""
+[ -n "$APACHE_USER" ] && drop="--user $APACHE_USER"
+chmod -R a+rX "$T"
+"$MCPAUTH" serve -c "$T/m.conf" --listen "127.0.0.1:$PM" $drop 2>> "$T/mtcp.log" &
+PIDS="$PIDS $!"
+SERVICES="$SERVICES $!"
+wait_for grep -q "serving 127.0.0.1:$PM" "$T/mtcp.log" ||
+    { echo "# mcpauth did not start"; cat "$T/mtcp.log"; exit 1; }
+# mod_authnz_fcgi: apache-authnz-fcgi.conf, only ports changed, its
+# /mcp and /admin in front of the echo app.
+mkdir -p "$T/authnz" "$T/fcgid" "$T/bin" "$T/site/mcp" "$T/site/admin"
+sed -e "s|127\.0\.0\.1:9311|127.0.0.1:$PM|g" -e "s|127\.0\.0\.1:3000|127.0.0.1:$APP_PORT|g" \
+	"$top/fcgi-conf/apache-authnz-fcgi.conf" > "$T/authnz/mcpauth.conf"
+{ apache_base "$T/authnz"; echo "Listen 127.0.0.1:$PZ"; echo "Include $T/authnz/mcpauth.conf"; } \
+	> "$T/authnz/httpd.conf"
+# mod_fcgid: htaccess-fcgid in two directories, /mcp and /admin (whose
+# policy adds mcp:admin, as the file's commented SetEnvIf line shows),
+# each holding a CGI app that reports the path it received (REQUEST_URI,
+# what a router reads).
+cp "$MCPAUTH" "$T/bin/mcpauth"
+for d in mcp admin; do
+	sed -e "s|/usr/local/bin/mcpauth|$T/bin/mcpauth|g" -e "s|/etc/mcpauth/mcpauth.conf|$T/m.conf|g" \
+		"$top/fcgi-conf/htaccess-fcgid" > "$T/site/$d/.htaccess"
+	cat > "$T/site/$d/app.cgi" <<SH
+#!/bin/sh
+printf '%s\\n' "\$REQUEST_URI" >> $T/cgi.log
+printf 'Content-Type: application/json\\r\\n\\r\\n{"path":"%s"}\\n' "\$REQUEST_URI"
+SH
+	chmod 755 "$T/site/$d/app.cgi"
+done
+sed -i 's|^# \(SetEnvIf Request_URI ^ "MCPAUTH_REQUIRED_SCOPES=\).*|\1mcp:admin"|' "$T/site/admin/.htaccess"
+: > "$T/cgi.log"
+chmod 666 "$T/cgi.log"
+{ apache_base "$T/fcgid"; cat <<CONF; } > "$T/fcgid/httpd.conf"
+Listen 127.0.0.1:$PF
+DocumentRoot $T/site
+<Directory $T/site>
+    AllowOverride FileInfo AuthConfig
+    Options +ExecCGI
+    Require all granted
+    <Files app.cgi>
+        SetHandler cgi-script
+    </Files>
+</Directory>
+Alias /mcp $T/site/mcp/app.cgi
+Alias /admin $T/site/admin/app.cgi
+CONF
+chmod -R a+rX "$T"
+start_apache "$T/authnz/httpd.conf" "$PZ"
+start_apache "$T/fcgid/httpd.conf" "$PF"
+
 # --- path confusion --------------------------------------------------------------
-# PATH, then what nginx must do with it: "200 TARGET" (the /mcp policy
-# allowed it and the app received TARGET) or a refusal's status.  The
-# token lacks mcp:admin, so any path nginx files under /admin is a 403.
+# PATH, then what each server must do with it: "200:TARGET" (the /mcp
+# policy allowed it and the app received TARGET) or a refusal's status.
+# The token lacks mcp:admin, so any path filed under /admin is refused
+# (mod_fcgid turns that 403 into 401).  Columns: nginx, Apache with
+# mod_authnz_fcgi, Apache with mod_fcgid's .htaccess.
 cat > "$T/paths" <<'TABLE'
-/mcp                            200 /mcp
-/mcp/sub                        200 /mcp/sub
-/admin                          403
-/admin/x                        403
-/admin/../mcp                   200 /mcp
-/admin/..%2Fmcp                 200 /mcp
-/admin/%2e%2e/mcp               200 /mcp
-/admin/%2E%2E%2Fmcp             200 /mcp
-/admin/.%2e/mcp                 200 /mcp
-/admin/./../mcp                 200 /mcp
-/./admin/../mcp                 200 /mcp
-//mcp                           200 /mcp
-//mcp//sub                      200 /mcp/sub
-/admin//../mcp                  200 /mcp
-/mcp/../admin                   403
-/mcp/..%2Fadmin                 403
-/mcp%2F..%2Fadmin               403
-/mcp/%2e%2e/admin               403
-//admin                         403
-/%61dmin                        403
-/mcp/..;/admin                  400
-/mcp;/../admin                  403
-/mcp/..%3B/admin                400
-/mcp/..%5Cadmin                 400
-/mcp/..\admin                   400
-/mcpx                           404
-/administrator                  404
-/MCP                            404
-/mcp/a%2Fb                      200 /mcp/a/b
-/mcp/a%20b                      200 /mcp/a%20b
-/mcp/a%3Fb?q=1                  200 /mcp/a%3Fb?q=1
-/mcp/%252e%252e/admin           200 /mcp/%252e%252e/admin
-/mcp/%0d%0aX-Auth-Subject:%20x  200 /mcp/%0D%0AX-Auth-Subject:%20x
-/mcp?next=/../admin&a=%2F%20+   200 /mcp?next=/../admin&a=%2F%20+
-/mcp/x?a/../b                   200 /mcp/x?a/../b
+/mcp                            200:/mcp          200:/mcp          200:/mcp
+/mcp/sub                        200:/mcp/sub      200:/mcp/sub      200:/mcp/sub
+/admin                          403               403               401
+/admin/x                        403               403               401
+/admin/../mcp                   200:/mcp          200:/mcp          403
+/admin/..%2Fmcp                 200:/mcp          404               404
+/admin/%2e%2e/mcp               200:/mcp          200:/mcp          403
+/admin/%2E%2E%2Fmcp             200:/mcp          404               404
+/admin/.%2e/mcp                 200:/mcp          200:/mcp          403
+/admin/./../mcp                 200:/mcp          200:/mcp          403
+/./admin/../mcp                 200:/mcp          200:/mcp          403
+//mcp                           200:/mcp          200:/mcp          403
+//mcp//sub                      200:/mcp/sub      200:/mcp/sub      403
+/admin//../mcp                  200:/mcp          200:/mcp          403
+/mcp/../admin                   403               403               401
+/mcp/..%2Fadmin                 403               404               404
+/mcp%2F..%2Fadmin               403               404               404
+/mcp/%2e%2e/admin               403               403               401
+//admin                         403               403               401
+/%61dmin                        403               403               401
+/mcp/..;/admin                  400               403               403
+/mcp;/../admin                  403               403               401
+/mcp/..%3B/admin                400               403               403
+/mcp/..%5Cadmin                 400               403               403
+/mcp/..\admin                   400               403               403
+/mcpx                           404               404               404
+/administrator                  404               404               404
+/MCP                            404               404               404
+/mcp/a%2Fb                      200:/mcp/a/b      404               404
+/mcp/a%20b                      200:/mcp/a%20b    200:/mcp/a%20b    200:/mcp/a%20b
+/mcp/a%3Fb?q=1                  200:/mcp/a%3Fb?q=1 200:/mcp/a%3Fb?q=1 200:/mcp/a%3Fb?q=1
+/mcp/%252e%252e/admin           200:/mcp/%252e%252e/admin 200:/mcp/%252e%252e/admin 200:/mcp/%252e%252e/admin
+/mcp/%0d%0aX-Auth-Subject:%20x  200:/mcp/%0D%0AX-Auth-Subject:%20x 200:/mcp/%0D%0AX-Auth-Subject:%20x 200:/mcp/%0d%0aX-Auth-Subject:%20x
+/mcp?next=/../admin&a=%2F%20+   200:/mcp?next=/../admin&a=%2F%20+ 200:/mcp?next=/../admin&a=%2F%20+ 200:/mcp?next=/../admin&a=%2F%20+
+/mcp/x?a/../b                   200:/mcp/x?a/../b 200:/mcp/x?a/../b 200:/mcp/x?a/../b
 TABLE
-while read -r path want_code want_target; do
+# attack NAME URL WANT PATH: one row for one server.
+attack() {
 	hits=$(app_hits)
-	send "$A$path" -H "Authorization: Bearer $tok_a"
-	path=$(printf '%s' "$path" | sed 's/\\/(backslash)/g')	# TAP names go through echo
-	if [ "$want_code" = 200 ]; then
-		is "$code $got" "200 $want_target" "nginx: $path reaches the app as $want_target under /mcp's policy"
-	else
-		is "$code $got $(app_hits)" "$want_code - $hits" "nginx: $path is refused ($want_code), the app never sees it"
-	fi
+	send "$2$4" -H "Authorization: Bearer $tok_a"
+	what="$1: $(printf '%s' "$4" | sed 's/\\/(backslash)/g')"	# TAP names go through echo
+	case $3 in
+	200:*)	is "$code $got" "200 ${3#200:}" "$what reaches the app as ${3#200:} under /mcp's policy" ;;
+	*)	is "$code $got $(app_hits)" "$3 - $hits" "$what is refused ($3), the app never sees it" ;;
+	esac
+}
+while read -r path nginx authnz fcgid; do
+	attack nginx "$A" "$nginx" "$path"
+	attack mod_authnz_fcgi "http://127.0.0.1:$PZ" "$authnz" "$path"
+	attack mod_fcgid "http://127.0.0.1:$PF" "$fcgid" "$path"
 done < "$T/paths"
 # The absolute form of the request target takes the same path.
 hits=$(app_hits)
@@ -171,29 +243,29 @@ grep -q "auth request unexpected status" "$T/nginx/error.log"
 ok $((! $?)) "nginx never got an unexpected status from mcpauth"
 
 # --- the decision cache across MCP operations ------------------------------------
-# mcpauth does not read the MCP headers yet; the count of decisions shows
-# which requests nginx answered from its cache.
-mcp() {	# mcp METHOD NAME VERSION: a POST to server A's /mcp with MCP headers
-	send "$A/mcp" -X POST -d '{}' -H "Authorization: Bearer $tok_a" \
-		-H "MCP-Protocol-Version: $3" -H "Mcp-Method: $1" -H "Mcp-Name: $2"
-}
-mcp tools/list "" 2026-07-28
+# Resource B needs mcp:admin for tools/call of admin_tool (operation_scopes);
+# tok_b has only mcp:tools.  The count of decisions shows which requests
+# nginx answered from its cache.
+mcp "$B/mcp" tools/list "" 2026-07-28
 n=$(decisions)
-mcp tools/list "" 2026-07-28
+mcp "$B/mcp" tools/list "" 2026-07-28
 is "$code $(decisions)" "200 $n" "the same MCP operation again: from the cache"
-mcp tools/call admin_tool 2026-07-28
-is "$code $(decisions)" "200 $((n + 1))" "another Mcp-Method is decided by mcpauth, not served from the cache"
-mcp tools/call other_tool 2026-07-28
+mcp "$B/mcp" tools/call admin_tool 2026-07-28
+is "$code $got $(decisions)" "403 - $((n + 1))" \
+	"tools/call admin_tool after a cached tools/list allow: mcpauth decides, 403"
+mcp "$B/mcp" tools/call other_tool 2026-07-28
 is "$code $(decisions)" "200 $((n + 2))" "another Mcp-Name is decided by mcpauth"
-mcp tools/call other_tool 2026-12-01
+mcp "$B/mcp" tools/call other_tool 2026-12-01
 is "$code $(decisions)" "200 $((n + 3))" "another MCP-Protocol-Version is decided by mcpauth"
-mcp tools/call other_tool 2026-12-01
+mcp "$B/mcp" tools/call other_tool 2026-12-01
 is "$code $(decisions)" "200 $((n + 3))" "and each is cached on its own"
+mcp "$B/mcp" tools/call admin_tool 2026-12-01
+is "$code $got $(decisions)" "403 - $((n + 4))" "and a refusal never is"
 # Header values cannot shift from one key field into another: no value
 # can hold the newline that separates them.
-mcp "tools/list" "a|b" 2026-07-28
+mcp "$B/mcp" tools/list "a|b" 2026-07-28
 n=$(decisions)
-mcp "tools/list|a" "b" 2026-07-28
+mcp "$B/mcp" "tools/list|a" b 2026-07-28
 is "$code $(decisions)" "200 $((n + 1))" "a '|' moved from Mcp-Name into Mcp-Method is another key"
 
 finish
