@@ -23,7 +23,7 @@ cmd_check_config(const struct cmd_options *o)
 	cfg = state_config(st);
 	config_print(cfg, stdout);
 	for (i = 0; i < cfg->nissuers; i++) {
-		if ((set = keystore_get(state_keys(st), i)) == NULL) {
+		if ((set = keystore_get(state_keys(st), i, NULL)) == NULL) {
 			printf("# issuer %s: no key set could be obtained\n",
 			    cfg->issuers[i].url);
 			rc = CMD_REFUSED;

@@ -27,7 +27,7 @@ cmd_discover(const struct cmd_options *o)
 	}
 	if ((is.url = strdup(o->arg)) == NULL)
 		return CMD_FAILURE;
-	doc = discover(&is, o->insecure_http, &len, &ju, err, sizeof(err));
+	doc = discover(&is, o->insecure_http, &len, NULL, &ju, err, sizeof(err));
 	free(is.url);
 	if (doc == NULL) {
 		fprintf(stderr, "mcpauth: %s\n", err);

@@ -1,7 +1,8 @@
 /*
  * mcpauth serve: FastCGI on fd 0 or --listen, or one CGI request.
  * Signals go to one thread (sigwait): SIGHUP swaps in a freshly loaded
- * state, SIGTERM stops accepting and lets requests in flight finish.
+ * state without waiting on the network, SIGTERM stops accepting and lets
+ * requests in flight finish.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,6 +15,7 @@
 
 #include "cmd.h"
 #include "fcgi.h"
+#include "fetch.h"
 #include "log.h"
 #include "privs.h"
 #include "service.h"
@@ -55,11 +57,13 @@ handle(void *arg, const struct request *req, struct buf *out)
 static void
 reload(struct server *s)
 {
-	struct state *st, *old;
+	struct state *st, *old, *prev = current_state(s);
 	char err[1024];
 
-	if ((st = state_load(s->config, (long long)time(NULL), err,
-	    sizeof(err))) == NULL) {
+	/* No fetch here: the refresher obtains what is new. */
+	st = state_reload(prev, s->config, err, sizeof(err));
+	state_free(prev);
+	if (st == NULL) {
 		log_msg("reload failed, keeping the running configuration: %s",
 		    err);
 		return;
@@ -104,6 +108,7 @@ signal_main(void *arg)
 		log_msg("signal %d: finishing requests in flight, then exiting",
 		    sig);
 		atomic_store(&s->stopping, 1);
+		fetch_stop();	/* the refresher may be in a slow fetch */
 		fcgi_stop(s->fd);
 		return NULL;
 	}

@@ -322,7 +322,8 @@ check_signature(const struct decide_input *in, int issuer, const cJSON *h,
 	long n;
 	int ok, rc = -1;
 
-	if ((set = keystore_get(in->keys, (size_t)issuer)) == NULL)
+	if ((set = keystore_get(in->keys, (size_t)issuer, &d->generation))
+	    == NULL)
 		return refuse(d, DECIDE_ERROR, "no key set could be obtained "
 		    "for issuer %s", in->cfg->issuers[issuer].url);
 	key = jwks_find(set, json_string(h, "kid"), alg, &miss, d->reason,

@@ -58,6 +58,8 @@ struct decision {
 	int bad_signature;	/* refused by the signature check of a known
 				   key: the same answer until the key set
 				   changes */
+	unsigned long generation; /* of the key set the signature was
+				   checked with (keystore_get); 0: none */
 	char *store;		/* backing for info strings of a cached hit */
 	void *claims;		/* private: the parsed payload that info's
 				   strings point into (decide_claims_json) */

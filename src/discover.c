@@ -6,6 +6,7 @@
 #include "discover.h"
 #include "fetch.h"
 #include "json.h"
+#include "log.h"
 #include "url.h"
 
 static char *
@@ -43,12 +44,26 @@ discover_urls(const char *issuer, enum config_issuer_type type,
 	return n;
 }
 
+/* 1 if s has no spaces, quotes or control bytes: it is fetched and
+ * logged as it is. */
+static int
+plain(const char *s)
+{
+	const unsigned char *c = (const unsigned char *)s;
+
+	for (; *c != '\0'; c++)
+		if (*c <= ' ' || *c >= 0x7f || *c == '"' || *c == '\\')
+			return 0;
+	return 1;
+}
+
 int
 discover_check(const char *issuer, const char *text, size_t len,
     int need_jwks, int allow_http, char **jwks_uri, char *err,
     size_t errlen)
 {
 	const char *why, *iss, *ju;
+	char q1[256], q2[256];
 	cJSON *doc;
 	int rc = -1;
 
@@ -67,15 +82,21 @@ discover_check(const char *issuer, const char *text, size_t len,
 		goto done;
 	}
 	if (strcmp(iss, issuer) != 0) {
-		snprintf(err, errlen, "issuer is \"%.200s\", expected \"%s\" "
-		    "exactly", iss, issuer);
+		snprintf(err, errlen, "issuer is %s, expected %s exactly",
+		    log_quote(iss, q1, sizeof(q1)),
+		    log_quote(issuer, q2, sizeof(q2)));
 		goto done;
 	}
 	ju = json_string(doc, "jwks_uri");
 	/* Only a jwks_uri that will be fetched must be https. */
 	if (ju != NULL && need_jwks && !url_fetch_allowed(ju, allow_http)) {
-		snprintf(err, errlen, "jwks_uri \"%.200s\" is not an https URL",
-		    ju);
+		snprintf(err, errlen, "jwks_uri %s is not an https URL",
+		    log_quote(ju, q1, sizeof(q1)));
+		goto done;
+	}
+	if (ju != NULL && need_jwks && !plain(ju)) {
+		snprintf(err, errlen, "jwks_uri %s is not a URL",
+		    log_quote(ju, q1, sizeof(q1)));
 		goto done;
 	}
 	if (ju == NULL && need_jwks) {
@@ -94,7 +115,7 @@ done:
 
 char *
 discover(const struct config_issuer *is, int allow_http, size_t *len,
-    char **jwks_uri, char *err, size_t errlen)
+    long *max_age, char **jwks_uri, char *err, size_t errlen)
 {
 	struct fetch_result res;
 	char *urls[3] = { NULL }, why[256], *doc = NULL;
@@ -126,6 +147,8 @@ discover(const struct config_issuer *is, int allow_http, size_t *len,
 		}
 		doc = res.body;
 		*len = res.len;
+		if (max_age != NULL)
+			*max_age = res.max_age;
 	}
 	if (doc == NULL)
 		snprintf(err, errlen, "no usable metadata for issuer %s (%s%s)",

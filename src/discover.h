@@ -23,8 +23,9 @@ int discover_urls(const char *issuer, enum config_issuer_type type,
 /*
  * Check that text is metadata for issuer: a JSON object whose "issuer"
  * equals it exactly, with a "jwks_uri" URL (https unless allow_http)
- * unless need_jwks is 0 (then jwks_uri is neither needed nor checked).  Returns 0 and sets *jwks_uri (caller frees; NULL
- * if absent and not needed), or -1 with the reason in err.
+ * unless need_jwks is 0 (then jwks_uri is neither needed nor checked).
+ * Returns 0 and sets *jwks_uri (caller frees; NULL if absent and not
+ * needed), or -1 with the reason in err.
  */
 int discover_check(const char *issuer, const char *text, size_t len,
     int need_jwks, int allow_http, char **jwks_uri, char *err,
@@ -33,10 +34,12 @@ int discover_check(const char *issuer, const char *text, size_t len,
 /*
  * Fetch metadata for is: from its metadata= URL if set, else from the
  * well-known URLs of its type, first one that passes discover_check.
- * Returns the document (caller frees; *len set) and *jwks_uri, or NULL
- * with every failure listed in err.
+ * Returns the document (caller frees; *len set), its max-age (as
+ * fetch_get gives it) in *max_age unless max_age is NULL, and *jwks_uri,
+ * or NULL with every failure listed in err.  Strings from the document
+ * appear in err quoted and escaped (log_quote).
  */
 char *discover(const struct config_issuer *is, int allow_http, size_t *len,
-    char **jwks_uri, char *err, size_t errlen);
+    long *max_age, char **jwks_uri, char *err, size_t errlen);
 
 #endif

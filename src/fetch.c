@@ -1,3 +1,4 @@
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -7,6 +8,8 @@
 #include "fetch.h"
 #include "num.h"
 #include "url.h"
+
+static atomic_int stopping;
 
 struct sink {
 	char *p;
@@ -54,10 +57,33 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	if ((m = strstr(line, "max-age=")) == NULL)
 		return len;
 	m += 8;
-	m[strspn(m, "0123456789")] = '\0';
-	if (num_parse(m, 0, 365LL * 86400, &v) == 0)
-		s->max_age = (long)v;
+	i = strspn(m, "0123456789");
+	m[i] = '\0';
+	/* Longer than a day, however many digits, is a day. */
+	if (i > 9)
+		s->max_age = FETCH_MAX_AGE;
+	else if (num_parse(m, 0, 999999999, &v) == 0)
+		s->max_age = v > FETCH_MAX_AGE ? FETCH_MAX_AGE : (long)v;
 	return len;
+}
+
+/* curl calls this about once a second and more often while data flows. */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)arg;
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return atomic_load(&stopping);
+}
+
+void
+fetch_stop(void)
+{
+	atomic_store(&stopping, 1);
 }
 
 int
@@ -83,6 +109,10 @@ fetch_get(const char *url, size_t max, int allow_http,
 		    " (insecure_http is off)");
 		return -1;
 	}
+	if (atomic_load(&stopping)) {
+		snprintf(res->err, sizeof(res->err), "%s: stopping", url);
+		return -1;
+	}
 	if ((c = curl_easy_init()) == NULL) {
 		snprintf(res->err, sizeof(res->err), "out of memory");
 		return -1;
@@ -101,6 +131,8 @@ fetch_get(const char *url, size_t max, int allow_http,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(c);

@@ -11,11 +11,14 @@
 /* Limits on every fetch. */
 #define FETCH_TIMEOUT_MS 5000
 #define FETCH_CONNECT_TIMEOUT_MS 2000
+/* Longest max-age honoured, in seconds: a day (longer counts as a day). */
+#define FETCH_MAX_AGE 86400
 
 struct fetch_result {
 	char *body;		/* NUL-terminated; the caller frees */
 	size_t len;
-	long max_age;		/* Cache-Control max-age, or -1 */
+	long max_age;		/* Cache-Control max-age (at most
+				   FETCH_MAX_AGE), or -1 */
 	char err[256];		/* why it failed */
 };
 
@@ -29,5 +32,12 @@ int fetch_init(void);
  */
 int fetch_get(const char *url, size_t max, int allow_http,
     struct fetch_result *res);
+
+/*
+ * Make fetches in progress, and any later one, fail at once (within
+ * about a second): for a process that is stopping.  Safe from any
+ * thread.
+ */
+void fetch_stop(void);
 
 #endif

@@ -1,31 +1,39 @@
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "cachedir.h"
 #include "crypto.h"
 #include "discover.h"
 #include "fetch.h"
 #include "file.h"
+#include "json.h"
 #include "jwks.h"
 #include "keys.h"
 #include "log.h"
 #include "refresh.h"
 #include "url.h"
 
+/*
+ * The refresher is the only writer once a refresh is in use: it writes
+ * under lock and reads without it; other threads (requests, a reload
+ * carrying values over) read under lock.
+ */
 struct issuer_rt {
-	pthread_mutex_t lock;	/* guards metadata only */
+	pthread_mutex_t lock;
 	char *metadata;
-	char *jwks_url;		/* refresher only: where keys are fetched */
-	long long next_refresh;	/* max-age runs out */
+	char *jwks_url;		/* where keys are fetched; NULL: a file */
+	long long meta_expires;	/* fetched metadata ages out; 0: never */
+	long long next_refresh;	/* the key set's max-age runs out */
 	long long last_fetch;	/* last key set fetch, for jwks_min_refresh */
 	long long retry_at;	/* after a failure */
 	long long backoff;
-	int need_metadata;	/* metadata must still be discovered */
+	int discovers;		/* metadata comes from a URL */
+	int need_metadata;	/* metadata must be (re)discovered */
+	int failures;		/* key set fetches failed in a row */
+	int kid_missed;		/* a fetch for an unknown kid changed nothing */
 	atomic_int want;	/* a request met an unknown kid */
 };
 
@@ -54,8 +62,9 @@ refresh_new(const struct config *cfg, struct keystore *keys)
 		pthread_mutex_init(&r->rt[i].lock, NULL);
 		atomic_init(&r->rt[i].want, 0);
 		/* Discovery only when something needs it (SPEC §4). */
-		r->rt[i].need_metadata = is->metadata != NULL ?
+		r->rt[i].discovers = is->metadata != NULL ?
 		    url_is_http(is->metadata) : is->jwks == NULL;
+		r->rt[i].need_metadata = r->rt[i].discovers;
 	}
 	return r;
 }
@@ -75,87 +84,87 @@ refresh_free(struct refresh *r)
 	free(r);
 }
 
-static void
-set_metadata(struct issuer_rt *rt, char *doc)
+/* Seconds until a document with max_age (-1: none) is fetched again. */
+static long long
+lifetime(const struct refresh *r, long max_age)
 {
-	char *old;
+	long long age = max_age >= 0 ? max_age : REFRESH_DEFAULT_MAX_AGE;
+
+	if (age > FETCH_MAX_AGE)
+		age = FETCH_MAX_AGE;
+	return age < r->cfg->jwks_min_refresh ? r->cfg->jwks_min_refresh : age;
+}
+
+/* Install metadata doc and, if ju is not NULL, a new jwks_url. */
+static void
+set_metadata(struct issuer_rt *rt, char *doc, char *ju, long long expires)
+{
+	char *old_doc, *old_ju = NULL;
 
 	pthread_mutex_lock(&rt->lock);
-	old = rt->metadata;
+	old_doc = rt->metadata;
 	rt->metadata = doc;
+	if (ju != NULL) {
+		old_ju = rt->jwks_url;
+		rt->jwks_url = ju;
+	}
+	rt->meta_expires = expires;
+	rt->need_metadata = 0;
 	pthread_mutex_unlock(&rt->lock);
-	free(old);
+	free(old_doc);
+	free(old_ju);
 }
 
-/* cache_dir/KIND-HASH.json for issuer i; 0, or -1 without cache_dir. */
+/* The cache_dir file name of issuer i's documents of kind; 0, or -1. */
 static int
-cache_path(const struct refresh *r, size_t i, const char *kind, char *out,
+cache_name(const struct refresh *r, size_t i, const char *kind, char *out,
     size_t outlen)
 {
-	const char *url = r->cfg->issuers[i].url;
-	unsigned char h[32];
-	char hex[33];
-	int k;
+	const struct config_issuer *is = &r->cfg->issuers[i];
+	char source[8192];
+	int n;
 
-	if (r->cfg->cache_dir == NULL ||
-	    crypto_sha256(url, strlen(url), h) == -1)
+	if (r->cfg->cache_dir == NULL)
 		return -1;
-	for (k = 0; k < 16; k++)
-		snprintf(hex + 2 * k, 3, "%02x", h[k]);
-	snprintf(out, outlen, "%s/%s-%s.json", r->cfg->cache_dir, kind, hex);
-	return 0;
+	/* Everything the documents come from: a changed source misses. */
+	n = snprintf(source, sizeof(source), "%s\n%d\n%s\n%s", is->url,
+	    (int)is->type, is->metadata ? is->metadata : "",
+	    is->jwks ? is->jwks : "");
+	if (n < 0 || (size_t)n >= sizeof(source))
+		return -1;
+	return cachedir_name(kind, source, out, outlen);
 }
 
-/* Write text to the cache atomically (temp file, then rename). */
 static void
 cache_write(const struct refresh *r, size_t i, const char *kind,
     const char *text, size_t len)
 {
-	char path[4096], tmp[4200];
-	int fd;
+	char name[128];
 
-	if (cache_path(r, i, kind, path, sizeof(path)) == -1)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1) {
-		log_msg("cache_dir: cannot write %s: %m", path);
-		return;
-	}
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) == -1 ||
-	    close(fd) == -1 || rename(tmp, path) == -1) {
-		log_msg("cache_dir: cannot write %s: %m", path);
-		unlink(tmp);
-	}
+	if (cache_name(r, i, kind, name, sizeof(name)) == 0)
+		cachedir_write(r->cfg->cache_dir, name, text, len);
 }
 
-/* Read a cached document and its age in seconds; NULL if none. */
 static char *
-cache_read(const struct refresh *r, size_t i, const char *kind,
-    long long now, size_t *len, long long *age)
+cache_read(const struct refresh *r, size_t i, const char *kind, size_t max,
+    size_t *len, long long *mtime)
 {
-	char path[4096], err[256];
-	struct stat sb;
-	char *text;
+	char name[128];
 
-	if (cache_path(r, i, kind, path, sizeof(path)) == -1 ||
-	    stat(path, &sb) == -1)
+	if (cache_name(r, i, kind, name, sizeof(name)) == -1)
 		return NULL;
-	if ((text = file_read(path, JWKS_MAX_BYTES, len, err, sizeof(err)))
-	    == NULL) {
-		log_msg("cache_dir: %s", err);
-		return NULL;
-	}
-	*age = now - (long long)sb.st_mtime;
-	return text;
+	return cachedir_read(r->cfg->cache_dir, name, max, len, mtime);
 }
 
 static void
 failed(struct issuer_rt *rt, long long now)
 {
+	pthread_mutex_lock(&rt->lock);
 	rt->backoff = rt->backoff == 0 ? 1 : rt->backoff * 2;
 	if (rt->backoff > REFRESH_MAX_BACKOFF)
 		rt->backoff = REFRESH_MAX_BACKOFF;
 	rt->retry_at = now + rt->backoff;
+	pthread_mutex_unlock(&rt->lock);
 }
 
 static int
@@ -164,103 +173,166 @@ get_metadata(struct refresh *r, size_t i, long long now)
 	const struct config_issuer *is = &r->cfg->issuers[i];
 	struct issuer_rt *rt = &r->rt[i];
 	char err[1024], *doc, *ju = NULL;
+	long max_age;
 	size_t len;
 
-	if ((doc = discover(is, r->cfg->insecure_http, &len, &ju, err,
-	    sizeof(err))) == NULL) {
+	if ((doc = discover(is, r->cfg->insecure_http, &len, &max_age, &ju,
+	    err, sizeof(err))) == NULL) {
 		log_msg("%s", err);
 		failed(rt, now);
 		return -1;
 	}
-	set_metadata(rt, doc);
 	cache_write(r, i, "meta", doc, len);
-	if (is->jwks == NULL) {
-		free(rt->jwks_url);
-		rt->jwks_url = ju;
-	} else {
+	if (is->jwks != NULL) {	/* keys come from jwks=, not from here */
 		free(ju);
+		ju = NULL;
+	} else if (rt->jwks_url != NULL && strcmp(ju, rt->jwks_url) != 0) {
+		log_msg("issuer %s: jwks_uri is now %s", is->url, ju);
+		pthread_mutex_lock(&rt->lock);
+		rt->next_refresh = now;	/* fetch from there at once */
+		pthread_mutex_unlock(&rt->lock);
 	}
-	rt->need_metadata = 0;
+	set_metadata(rt, doc, ju, now + lifetime(r, max_age));
 	return 0;
 }
 
-/* Fetch, parse and install issuer i's key set. */
+/* SHA-256 of the compact form of a JSON document; 0, or -1. */
 static int
-get_keys(struct refresh *r, size_t i, long long now)
+content_digest(const char *text, size_t len, unsigned char out[32])
 {
+	const char *why;
+	cJSON *doc;
+	char *compact;
+	int rc = -1;
+
+	if ((doc = json_parse(text, len, JWKS_MAX_BYTES, JSON_MAX_DEPTH, &why))
+	    == NULL)
+		return -1;
+	if ((compact = cJSON_PrintUnformatted(doc)) != NULL)
+		rc = crypto_sha256(compact, strlen(compact), out);
+	cJSON_free(compact);
+	cJSON_Delete(doc);
+	return rc;
+}
+
+/* Put set, parsed from text, in slot i; 1 if the keys changed. */
+static int
+install(struct refresh *r, size_t i, jwks *set, const char *text,
+    size_t len)
+{
+	unsigned char digest[32];
+
+	if (content_digest(text, len, digest) == -1) {
+		keystore_set(r->keys, i, set);
+		return 1;
+	}
+	return keystore_update(r->keys, i, set, digest);
+}
+
+static void
+key_failure(struct refresh *r, size_t i, long long now)
+{
+	struct issuer_rt *rt = &r->rt[i];
+
+	failed(rt, now);
+	pthread_mutex_lock(&rt->lock);
+	/* A key set that keeps failing may have moved (finding: metadata
+	 * trusted forever): ask the metadata again. */
+	if (++rt->failures >= REFRESH_REDISCOVER_FAILURES &&
+	    rt->discovers && r->cfg->issuers[i].jwks == NULL) {
+		rt->need_metadata = 1;
+		rt->failures = 0;
+	}
+	pthread_mutex_unlock(&rt->lock);
+}
+
+/* Fetch, parse and install issuer i's key set; wanted: for an unknown
+ * kid. */
+static int
+get_keys(struct refresh *r, size_t i, long long now, int wanted)
+{
+	const char *iss = r->cfg->issuers[i].url;
 	struct issuer_rt *rt = &r->rt[i];
 	const char *url = rt->jwks_url;
 	struct fetch_result res;
-	char err[256];
 	long long age;
+	char err[256];
 	jwks *set;
+	int changed;
 
+	pthread_mutex_lock(&rt->lock);
 	rt->last_fetch = now;
+	pthread_mutex_unlock(&rt->lock);
 	if (fetch_get(url, JWKS_MAX_BYTES, r->cfg->insecure_http, &res)
 	    == -1) {
 		log_msg("issuer %s: key set fetch failed, keeping the last good "
-		    "one: %s", r->cfg->issuers[i].url, res.err);
-		failed(rt, now);
+		    "one: %s", iss, res.err);
+		key_failure(r, i, now);
 		return -1;
 	}
 	if ((set = jwks_parse(res.body, res.len, err, sizeof(err))) == NULL) {
-		log_msg("issuer %s: %s: %s; keeping the last good one",
-		    r->cfg->issuers[i].url, url, err);
+		log_msg("issuer %s: %s: %s; keeping the last good one", iss,
+		    url, err);
 		free(res.body);
-		failed(rt, now);
+		key_failure(r, i, now);
 		return -1;
 	}
-	keystore_set(r->keys, i, set);
+	changed = install(r, i, set, res.body, res.len);
 	cache_write(r, i, "jwks", res.body, res.len);
 	free(res.body);
-	age = res.max_age >= 0 ? res.max_age : REFRESH_DEFAULT_MAX_AGE;
-	if (age < r->cfg->jwks_min_refresh)
-		age = r->cfg->jwks_min_refresh;
+	age = lifetime(r, res.max_age);
+	log_msg("issuer %s: key set from %s %s; next refresh in %lld s", iss,
+	    url, changed ? "installed" : "unchanged", age);
+	pthread_mutex_lock(&rt->lock);
 	rt->next_refresh = now + age;
 	rt->backoff = 0;
 	rt->retry_at = 0;
+	rt->failures = 0;
+	rt->kid_missed = wanted && !changed;
+	pthread_mutex_unlock(&rt->lock);
 	return 0;
 }
 
-/* Warm start from cache_dir; 1 if the cached key set is still fresh. */
-static int
-from_cache(struct refresh *r, size_t i, long long now)
+/* Warm start from cache_dir: what is there, with the age it has. */
+static void
+from_cache(struct refresh *r, size_t i)
 {
+	const struct config_issuer *is = &r->cfg->issuers[i];
 	struct issuer_rt *rt = &r->rt[i];
 	char *text, err[256], *ju = NULL;
-	long long age;
+	long long mtime;
 	size_t len;
 	jwks *set;
 
-	if ((text = cache_read(r, i, "meta", now, &len, &age)) != NULL) {
-		if (discover_check(r->cfg->issuers[i].url, text, len,
-		    r->cfg->issuers[i].jwks == NULL, r->cfg->insecure_http, &ju,
-		    err, sizeof(err)) == 0) {
-			set_metadata(rt, text);
-			if (r->cfg->issuers[i].jwks == NULL)
-				rt->jwks_url = ju;
-			else
+	if (rt->discovers && (text = cache_read(r, i, "meta",
+	    DISCOVER_MAX_BYTES, &len, &mtime)) != NULL) {
+		if (discover_check(is->url, text, len, is->jwks == NULL,
+		    r->cfg->insecure_http, &ju, err, sizeof(err)) == 0) {
+			if (is->jwks != NULL) {
 				free(ju);
-			rt->need_metadata = 0;
+				ju = NULL;
+			}
+			set_metadata(rt, text, ju, mtime + lifetime(r, -1));
 		} else {
 			log_msg("cache_dir: ignoring cached metadata of %s: %s",
-			    r->cfg->issuers[i].url, err);
+			    is->url, err);
 			free(text);
 		}
 	}
-	if ((text = cache_read(r, i, "jwks", now, &len, &age)) == NULL)
-		return 0;
-	set = jwks_parse(text, len, err, sizeof(err));
-	free(text);
-	if (set == NULL) {
+	if ((is->jwks != NULL && !url_is_http(is->jwks)) ||
+	    (text = cache_read(r, i, "jwks", JWKS_MAX_BYTES, &len, &mtime))
+	    == NULL)
+		return;	/* a jwks= file is read, never cached */
+	if ((set = jwks_parse(text, len, err, sizeof(err))) == NULL) {
 		log_msg("cache_dir: ignoring cached key set of %s: %s",
-		    r->cfg->issuers[i].url, err);
-		return 0;
+		    is->url, err);
+		free(text);
+		return;
 	}
-	keystore_set(r->keys, i, set);
-	rt->last_fetch = now - age;
-	rt->next_refresh = now - age + REFRESH_DEFAULT_MAX_AGE;
-	return rt->next_refresh > now && !rt->need_metadata;
+	install(r, i, set, text, len);
+	free(text);
+	rt->last_fetch = mtime;
+	rt->next_refresh = mtime + lifetime(r, -1);
 }
 
 /* metadata=FILE: read and check it like a fetched document. */
@@ -280,21 +352,87 @@ metadata_file(struct refresh *r, size_t i, char *err, size_t errlen)
 		free(doc);
 		return -1;
 	}
-	set_metadata(&r->rt[i], doc);
-	if (is->jwks == NULL)
-		r->rt[i].jwks_url = ju;
-	else
+	if (is->jwks != NULL) {
 		free(ju);
+		ju = NULL;
+	}
+	set_metadata(&r->rt[i], doc, ju, 0);
 	return 0;
 }
 
+static int
+same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* The index of the issuer in prev with the same source as r's issuer i,
+ * or -1. */
+static long
+same_source(const struct refresh *r, size_t i, const struct refresh *prev)
+{
+	const struct config_issuer *a = &r->cfg->issuers[i], *b;
+	size_t j;
+
+	if (prev == NULL || r->cfg->insecure_http != prev->cfg->insecure_http)
+		return -1;
+	for (j = 0; j < prev->n; j++) {
+		b = &prev->cfg->issuers[j];
+		if (strcmp(a->url, b->url) == 0 && a->type == b->type &&
+		    same(a->metadata, b->metadata) && same(a->jwks, b->jwks))
+			return (long)j;
+	}
+	return -1;
+}
+
+/*
+ * Take over what prev's issuer j has: metadata unless a file gave it,
+ * and the key set and its timers if it came from the same place.
+ * 0, or -1 if out of memory.
+ */
+static int
+carry_over(struct refresh *r, size_t i, struct refresh *prev, size_t j)
+{
+	struct issuer_rt *rt = &r->rt[i], *p = &prev->rt[j];
+	char *doc = NULL, *ju = NULL;
+	int rc = -1;
+
+	pthread_mutex_lock(&p->lock);
+	if (rt->discovers && p->metadata != NULL) {
+		if ((doc = strdup(p->metadata)) == NULL ||
+		    (p->jwks_url != NULL && rt->jwks_url == NULL &&
+		    (ju = strdup(p->jwks_url)) == NULL))
+			goto done;
+		set_metadata(rt, doc, ju, p->meta_expires);
+		doc = ju = NULL;
+		rt->need_metadata = p->need_metadata;
+	}
+	if (rt->jwks_url != NULL && same(rt->jwks_url, p->jwks_url)) {
+		keystore_copy(r->keys, i, prev->keys, j);
+		rt->next_refresh = p->next_refresh;
+		rt->last_fetch = p->last_fetch;
+		rt->retry_at = p->retry_at;
+		rt->backoff = p->backoff;
+		rt->failures = p->failures;
+		rt->kid_missed = p->kid_missed;
+	}
+	rc = 0;
+done:
+	pthread_mutex_unlock(&p->lock);
+	free(doc);
+	free(ju);
+	return rc;
+}
+
 int
-refresh_start(struct refresh *r, long long now, char *err, size_t errlen)
+refresh_load(struct refresh *r, struct refresh *prev, char *err,
+    size_t errlen)
 {
 	const struct config_issuer *is;
 	struct issuer_rt *rt;
 	char why[1024];
 	size_t i;
+	long j;
 	jwks *set;
 
 	for (i = 0; i < r->n; i++) {
@@ -308,20 +446,19 @@ refresh_start(struct refresh *r, long long now, char *err, size_t errlen)
 			    == NULL)
 				goto fail;
 			keystore_set(r->keys, i, set);
-			continue;
-		}
-		if (is->jwks != NULL && (rt->jwks_url = strdup(is->jwks))
-		    == NULL) {
+		} else if (is->jwks != NULL &&
+		    (rt->jwks_url = strdup(is->jwks)) == NULL) {
 			snprintf(why, sizeof(why), "out of memory");
 			goto fail;
 		}
-		if (from_cache(r, i, now))
-			continue;
-		/* Failures here are logged and retried, never fatal. */
-		if (rt->need_metadata && get_metadata(r, i, now) == -1)
-			continue;
-		if (rt->jwks_url != NULL)
-			get_keys(r, i, now);
+		if ((j = same_source(r, i, prev)) >= 0) {
+			if (carry_over(r, i, prev, (size_t)j) == -1) {
+				snprintf(why, sizeof(why), "out of memory");
+				goto fail;
+			}
+		} else {
+			from_cache(r, i);
+		}
 	}
 	return 0;
 fail:
@@ -329,36 +466,39 @@ fail:
 	return -1;
 }
 
-int
-refresh_has_keys(struct refresh *r, size_t i)
-{
-	jwks *set = keystore_get(r->keys, i);
-
-	jwks_free(set);
-	return set != NULL;
-}
-
 void
 refresh_tick(struct refresh *r, long long now)
 {
 	struct issuer_rt *rt;
 	size_t i;
-	int due;
+	int want;
+	jwks *set;
 
 	for (i = 0; i < r->n; i++) {
 		rt = &r->rt[i];
 		if (now < rt->retry_at)
 			continue;	/* backing off after a failure */
-		if (rt->need_metadata && get_metadata(r, i, now) == -1)
+		want = atomic_load(&rt->want) &&
+		    now - rt->last_fetch >= r->cfg->jwks_min_refresh;
+		/* The kids tokens name were not at jwks_uri last time:
+		 * perhaps it moved. */
+		if (want && rt->kid_missed && rt->discovers &&
+		    r->cfg->issuers[i].jwks == NULL) {
+			pthread_mutex_lock(&rt->lock);
+			rt->need_metadata = 1;
+			pthread_mutex_unlock(&rt->lock);
+		}
+		if ((rt->need_metadata || (rt->meta_expires != 0 &&
+		    now >= rt->meta_expires)) && get_metadata(r, i, now) == -1 &&
+		    rt->jwks_url == NULL)
 			continue;
 		if (rt->jwks_url == NULL)
 			continue;	/* a file: only SIGHUP reloads it */
-		due = !refresh_has_keys(r, i) || now >= rt->next_refresh ||
-		    (atomic_load(&rt->want) &&
-		    now - rt->last_fetch >= r->cfg->jwks_min_refresh);
-		if (due) {
+		set = keystore_get(r->keys, i, NULL);
+		jwks_free(set);
+		if (set == NULL || now >= rt->next_refresh || want) {
 			atomic_store(&rt->want, 0);
-			get_keys(r, i, now);
+			get_keys(r, i, now, want);
 		}
 	}
 }

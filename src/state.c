@@ -24,8 +24,8 @@ warn_unsafe(const char *what, const char *path)
 		log_msg("warning: %s%s is writable by other users", what, path);
 }
 
-struct state *
-state_load(const char *path, long long now, char *err, size_t errlen)
+static struct state *
+build(const char *path, struct state *prev, char *err, size_t errlen)
 {
 	struct state *st;
 
@@ -43,7 +43,8 @@ state_load(const char *path, long long now, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (refresh_start(st->refresh, now, err, errlen) == -1)
+	if (refresh_load(st->refresh, prev ? prev->refresh : NULL, err,
+	    errlen) == -1)
 		goto fail;
 	if (st->cfg->token_cache_entries > 0 && (st->tokens =
 	    tokcache_new((size_t)st->cfg->token_cache_entries)) == NULL) {
@@ -54,6 +55,23 @@ state_load(const char *path, long long now, char *err, size_t errlen)
 fail:
 	state_free(st);
 	return NULL;
+}
+
+struct state *
+state_load(const char *path, long long now, char *err, size_t errlen)
+{
+	struct state *st;
+
+	if ((st = build(path, NULL, err, errlen)) != NULL)
+		refresh_tick(st->refresh, now);
+	return st;
+}
+
+struct state *
+state_reload(struct state *prev, const char *path, char *err,
+    size_t errlen)
+{
+	return build(path, prev, err, errlen);
 }
 
 struct state *

@@ -23,6 +23,15 @@ struct state;
 struct state *state_load(const char *path, long long now, char *err,
     size_t errlen);
 
+/*
+ * As state_load, to replace prev (which is only read), but without the
+ * network: files are read, issuers whose source did not change keep
+ * prev's key sets and metadata, and what is still missing is left to the
+ * refresher (refresh_tick on the new state's state_refresh).
+ */
+struct state *state_reload(struct state *prev, const char *path,
+    char *err, size_t errlen);
+
 /* Take a reference (NULL gives NULL). */
 struct state *state_ref(struct state *st);
 

@@ -110,6 +110,7 @@ tokcache_get(struct tokcache *c, const struct decide_input *in,
 	memset(d, 0, sizeof(*d));
 	d->refresh_issuer = -1;
 	d->issuer = e.issuer;
+	d->generation = e.generation;
 	if (e.refused) {
 		d->code = DECIDE_INVALID_TOKEN;
 		d->bad_signature = 1;
@@ -190,7 +191,10 @@ tokcache_put(struct tokcache *c, const struct decide_input *in,
 	struct entry e, *slot;
 	size_t s, o = 0;
 
-	if (c == NULL || d->issuer < 0 || !(d->code == DECIDE_ALLOW ||
+	/* Only what the key set of d->generation decided: a newer set may
+	 * have dropped the key. */
+	if (c == NULL || d->issuer < 0 || d->generation == 0 ||
+	    !(d->code == DECIDE_ALLOW ||
 	    (d->code == DECIDE_INVALID_TOKEN && d->bad_signature)))
 		return;
 	memset(&e, 0, sizeof(e));
@@ -208,7 +212,7 @@ tokcache_put(struct tokcache *c, const struct decide_input *in,
 	}
 	e.resource = in->resource;
 	e.issuer = d->issuer;
-	e.generation = keystore_generation(in->keys, (size_t)d->issuer);
+	e.generation = d->generation;
 	s = set_of(c, e.hash);
 	pthread_mutex_lock(&c->locks[s % NLOCKS]);
 	if ((slot = victim(c, s, &e)) != NULL)	/* never NULL: WAYS > 0 */

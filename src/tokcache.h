@@ -5,8 +5,8 @@
  * set changes.  An allow has its time and scopes checked again on every
  * hit (decide_recheck); a refusal by the signature check (a forged or
  * broken signature against a known key) is remembered as such, in at
- * most one way of a set, so it never crowds out allows.  Fixed size: memory is bounded by the entry
- * count, whatever the traffic.
+ * most one way of a set, so it never crowds out allows.  Fixed size:
+ * memory is bounded by the entry count, whatever the traffic.
  */
 #ifndef MCPAUTH_TOKCACHE_H
 #define MCPAUTH_TOKCACHE_H
@@ -40,7 +40,9 @@ int tokcache_get(struct tokcache *c, const struct decide_input *in,
 
 /*
  * Remember decision d for the token whose hash is h, if it is an allow
- * or a refusal by the signature check; anything else is ignored.
+ * or a refusal by the signature check; anything else is ignored.  The
+ * entry lives while d->generation, the key set generation d was decided
+ * with, is current: never longer, even if the set changed meanwhile.
  */
 void tokcache_put(struct tokcache *c, const struct decide_input *in,
     const unsigned char h[32], const struct decision *d);

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Faults: an issuer that hangs, a broken cache_dir, and a child killed
-# under load behind nginx.  Never fail open, never stop answering.
+# Faults: an issuer that hangs, a broken cache_dir, a key set planted in
+# cache_dir by someone else, and a child killed under load behind nginx.
+# Never fail open, never stop answering.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
@@ -51,8 +52,8 @@ issuer_ctl "mode?path=/jwks.json&mode=ok" > /dev/null
 mkdir -p "$T/cache"
 printf 'issuer %s jwks=%s/jwks.json\ninsecure_http on\ncache_dir %s\nresource %s\n' \
 	"$ISSUER" "$ISSUER" "$T/cache" "$RES" > "$T/c.conf"
-cgi() {
-	env -i GATEWAY_INTERFACE=CGI/1.1 "HTTP_AUTHORIZATION=Bearer $good" \
+cgi() {	# cgi CONF [TOKEN]
+	env -i GATEWAY_INTERFACE=CGI/1.1 "HTTP_AUTHORIZATION=Bearer ${2:-$good}" \
 		"$MCPAUTH" -c "$1" < /dev/null 2> "$T/cgi.log" | tr -d '\r' > "$T/out"
 	out=$(cat "$T/out")
 }
@@ -69,14 +70,62 @@ ok $? "and replaced by the good key set"
 sed "s|cache_dir .*|cache_dir $T/missing/dir|" "$T/c.conf" > "$T/m.conf"
 cgi "$T/m.conf"
 is "$(status_of)" 200 "a missing cache_dir: 200 all the same"
-grep -q "cache_dir: cannot write $T/missing/dir/jwks-" "$T/cgi.log"
+grep -q "cache_dir $T/missing/dir: not used: No such file or directory" "$T/cgi.log"
 ok $? "a missing cache_dir is logged"
 : > "$T/file"
 sed "s|cache_dir .*|cache_dir $T/file|" "$T/c.conf" > "$T/f.conf"
 cgi "$T/f.conf"
 is "$(status_of)" 200 "a cache_dir that is a file: 200 all the same"
-grep -q "cache_dir: cannot write $T/file/jwks-" "$T/cgi.log"
+grep -q "cache_dir $T/file: not used: Not a directory" "$T/cgi.log"
 ok $? "an unusable cache_dir is logged"
+
+# --- cache_dir: a key set planted by someone else is never used (finding 4) ---
+"$MINT" keygen p256 "$T/evil.pem"
+"$MINT" jwks "$T/evil.pem,evil" > "$T/evil.json"
+evil=$("$MINT" sign "$T/evil.pem" ES256 '{"alg":"ES256","kid":"evil"}' \
+	"{\"iss\":\"$ISSUER\",\"aud\":\"$RES\",\"exp\":$exp,\"sub\":\"mallory\"}")
+mkdir -m 700 "$T/pc"
+sed "s|cache_dir .*|cache_dir $T/pc|" "$T/c.conf" > "$T/pc.conf"
+cgi "$T/pc.conf"
+is "$(status_of)" 200 "planted: the cache is filled while the issuer is up"
+f=$(ls "$T/pc"/jwks-*.json)
+is "$(stat -c '%a %U' "$f") $(ls -A "$T/pc" | grep -vc '^jwks-')" "600 root 0" \
+	"a cached key set is written whole, mode 0600, no temporary file left"
+issuer_ctl "mode?path=/jwks.json&mode=500" > /dev/null
+plant() {	# plant: the attacker's key set in place of the cached one
+	rm -f "$f"
+	cp "$T/evil.json" "$f"
+	chmod 600 "$f"
+}
+plant
+cgi "$T/pc.conf" "$evil"
+is "$(status_of)" 200 "control: a set this user wrote is trusted, so a planted one would be"
+for mode in 770 777; do
+	chmod $mode "$T/pc"
+	cgi "$T/pc.conf" "$evil"
+	is "$(status_of)" 500 "planted in a cache_dir of mode $mode, issuer down: 500, not 200"
+	grep -q "cache_dir $T/pc: not used: writable by group or others" "$T/cgi.log"
+	ok $? "mode $mode: the log says why"
+done
+chmod 700 "$T/pc"
+chown nobody "$f"
+cgi "$T/pc.conf" "$evil"
+is "$(status_of)" 500 "planted by another user (file owned by nobody): 500, not 200"
+grep -q "cache_dir: ignoring $f: not owned by the effective user" "$T/cgi.log"
+ok $? "another owner: the log says why"
+plant
+chmod 666 "$f"
+cgi "$T/pc.conf" "$evil"
+is "$(status_of)" 500 "a cached file writable by others: 500, not 200"
+grep -q "cache_dir: ignoring $f: writable by group or others" "$T/cgi.log"
+ok $? "a writable file: the log says why"
+rm -f "$f"
+ln -s "$T/evil.json" "$f"
+cgi "$T/pc.conf" "$evil"
+is "$(status_of)" 500 "a symbolic link in cache_dir: 500, not 200"
+grep -q "cache_dir: ignoring $f: a symbolic link" "$T/cgi.log"
+ok $? "a symbolic link: the log says why"
+issuer_ctl "mode?path=/jwks.json&mode=ok" > /dev/null
 
 # --- a child killed under load, behind nginx -------------------------------------
 printf 'issuer %s jwks=%s/jwks.json\ninsecure_http on\nresource %s\n' \

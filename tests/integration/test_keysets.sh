@@ -1,8 +1,10 @@
 #!/bin/sh
 # Key sets and metadata from a live issuer (SPEC §4 discovery, §9):
 # discovery order, issuer match, rotation, the unknown-kid rate limit,
-# an issuer that is down or answers garbage, cache_dir for CGI, and the
-# SIGHUP / SIGTERM life cycle.
+# an issuer that is down or answers garbage, cache_dir for CGI, metadata
+# that ages and moves, max-age capped at a day, an identical key set
+# keeping the token cache, and the SIGHUP / SIGTERM life cycle (key sets
+# carried over, no wait on the network).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
@@ -13,7 +15,12 @@ mkdir -p "$T/as/tenant/.well-known" "$T/cache"
 "$MINT" keygen rsa2048 "$T/k2.pem"
 "$MINT" jwks "$T/k1.pem,k1" > "$T/k1.json"
 "$MINT" jwks "$T/k2.pem,k2" > "$T/k2.json"
-for f in rot flood down after cgi hup maxage; do cp "$T/k1.json" "$T/as/$f.json"; done
+for f in rot flood down after cgi hup maxage cap same hd mv-old mf-old ma-keys \
+	cm-keys sig; do
+	cp "$T/k1.json" "$T/as/$f.json"
+done
+cp "$T/k2.json" "$T/as/mv-new.json"
+cp "$T/k2.json" "$T/as/mf-new.json"
 start_issuer "$T/as"
 RES=https://mcp.example.com/mcp
 now=$(date +%s)
@@ -23,6 +30,24 @@ token() {	# token KEY KID [SCOPE [ISS]]
 }
 t1=$(token "$T/k1.pem" k1)
 t2=$(token "$T/k2.pem" k2)
+# meta NAME JWKS-NAME: metadata of issuer $ISSUER/NAME at NAME-meta.json.
+meta() {
+	printf '{"issuer":"%s/%s","jwks_uri":"%s/%s.json"}\n' "$ISSUER" "$1" \
+		"$ISSUER" "$2" > "$T/as/$1-meta.json"
+}
+# mconf NAME [DIRECTIVES...]: a config whose issuer $ISSUER/NAME has its
+# metadata at NAME-meta.json.
+mconf() {
+	n=$1
+	shift
+	{
+		echo "issuer $ISSUER/$n metadata=$ISSUER/$n-meta.json"
+		echo "insecure_http on"
+		echo "jwks_min_refresh 1"
+		echo "resource $RES"
+		for d in "$@"; do echo "$d"; done
+	} > "$T/$n.conf"
+}
 
 # conf NAME JWKS-NAME [DIRECTIVES...]: a config serving one resource.
 conf() {
@@ -69,6 +94,68 @@ printf 'issuer %s/tenant\ninsecure_http on\nresource %s\n' "$ISSUER" "$RES" > "$
 is "$?:$(tail -1 "$T/out")" "0:# issuer $ISSUER/tenant: 1 keys usable, 0 skipped" \
 	"check-config discovers and fetches the key set"
 
+# An issuer string from a document is escaped in the error.
+mkdir -p "$T/as/.well-known/oauth-authorization-server"
+printf '{"issuer":"evil\\nmcpauth: forged line","jwks_uri":"%s/rot.json"}' "$ISSUER" \
+	> "$T/as/.well-known/oauth-authorization-server/esc"
+"$MCPAUTH" discover "$ISSUER/esc" --type oauth --insecure-http > /dev/null 2> "$T/err"
+is "$?:$(wc -l < "$T/err"):$(cat "$T/err")" "1:1:mcpauth: no usable metadata for issuer $ISSUER/esc ($ISSUER/.well-known/oauth-authorization-server/esc: issuer is \"evil\\x0amcpauth: forged line\", expected \"$ISSUER/esc\" exactly)" \
+	"a newline in a document's issuer is escaped, not a second log line"
+
+# --- metadata that moves: jwks_uri found again (finding 5) -------------------
+# Keys moved to a new jwks_uri while the old one still serves the old set.
+meta mf mf-old
+issuer_ctl "maxage?path=/mf-old.json&seconds=1" > /dev/null
+mconf mf
+start_mcpauth mf "$T/mf.conf"
+decide mf "$(token "$T/k1.pem" k1 read "$ISSUER/mf")"
+is "$(status_of)" 200 "jwks_uri that will fail: its key works"
+meta mf mf-new
+issuer_ctl "mode?path=/mf-old.json&mode=500" > /dev/null
+t2mf=$(token "$T/k2.pem" k2 read "$ISSUER/mf")
+# From now on mf-old.json is fetched every second and fails; checked below.
+meta mv mv-old
+mconf mv
+start_mcpauth mv "$T/mv.conf"
+t1mv=$(token "$T/k1.pem" k1 read "$ISSUER/mv")
+t2mv=$(token "$T/k2.pem" k2 read "$ISSUER/mv")
+decide mv "$t1mv"
+is "$(status_of)" 200 "jwks_uri that moves: the old key works"
+meta mv mv-new
+wait_for status_is mv "$t2mv" 200
+ok $? "jwks_uri moved: the new kid, absent from the old set, made mcpauth discover the metadata again"
+grep -q "issuer $ISSUER/mv: jwks_uri is now $ISSUER/mv-new.json" "$T/mv.log"
+ok $? "the move is logged"
+decide mv "$t1mv"
+is "$(status_of)" 401 "a key left behind at the old jwks_uri stops working"
+# Metadata with a max-age is discovered again when it runs out.
+meta ma ma-keys
+issuer_ctl "maxage?path=/ma-meta.json&seconds=1" > /dev/null
+mconf ma
+start_mcpauth ma "$T/ma.conf"
+wait_for count_ge ma-meta.json 3
+ok $? "metadata with max-age=1 is fetched again as it ages"
+# The old jwks_uri fails repeatedly: the metadata is asked again.
+wait_for status_is mf "$t2mf" 200
+ok $? "jwks_uri failing three times in a row: metadata discovered again, new keys used"
+# With cache_dir, metadata older than its lifetime is not used as it is.
+meta cm cm-keys
+mkdir -m 700 "$T/cmcache"
+mconf cm "cache_dir $T/cmcache"
+cgi_cm() {
+	env -i GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET "HTTP_AUTHORIZATION=Bearer $1" \
+		"$MCPAUTH" -c "$T/cm.conf" < /dev/null 2>> "$T/cm.log" | tr -d '\r' > "$T/out"
+	out=$(cat "$T/out")
+}
+tcm=$(token "$T/k1.pem" k1 read "$ISSUER/cm")
+cgi_cm "$tcm"
+is "$(status_of) $(count cm-meta.json)" "200 1" "cache_dir: the first run discovers the metadata"
+cgi_cm "$tcm"
+is "$(status_of) $(count cm-meta.json)" "200 1" "cache_dir: a fresh cached document is used"
+touch -d '2 hours ago' "$T/cmcache"/meta-*.json
+cgi_cm "$tcm"
+is "$(status_of) $(count cm-meta.json)" "200 2" "cache_dir: metadata two hours old is discovered again"
+
 # --- rotation ---------------------------------------------------------------
 conf rot rot "jwks_min_refresh 1"
 start_mcpauth rot "$T/rot.conf"
@@ -90,6 +177,29 @@ start_mcpauth maxage "$T/maxage.conf"
 wait_for count_ge maxage.json 3
 ok $? "Cache-Control: max-age=2 makes the key set refetched every 2 s"
 issuer_ctl "maxage?path=/maxage.json&seconds=-1" > /dev/null
+
+# --- max-age is capped at a day (finding 9) ------------------------------------
+issuer_ctl "maxage?path=/cap.json&seconds=172800" > /dev/null
+conf cap cap
+start_mcpauth cap "$T/cap.conf"
+grep -q "issuer $ISSUER: key set from $ISSUER/cap.json installed; next refresh in 86400 s" "$T/cap.log"
+ok $? "max-age of two days: refreshed after one day"
+
+# --- an identical key set keeps the token cache -----------------------------------
+issuer_ctl "maxage?path=/same.json&seconds=1" > /dev/null
+conf same same "jwks_min_refresh 1"
+start_mcpauth same "$T/same.conf"
+decide same "$t1"
+decide same "$t1"
+is "$(grep -c 'decision status=200 .* cache=hit ' "$T/same.log")" 1 "token cache: a repeat is a hit"
+n=$(count same.json)
+wait_for count_ge same.json $((n + 1))
+wait_for grep -q "key set from $ISSUER/same.json unchanged" "$T/same.log"
+ok $? "the key set was fetched again, unchanged"
+decide same "$t1"
+is "$(grep 'decision status=200' "$T/same.log" | tail -1 | sed 's/.* cache=\([^ ]*\) .*/\1/')" hit \
+	"an identical key set does not flush the token cache"
+issuer_ctl "maxage?path=/same.json&seconds=-1" > /dev/null
 
 # --- a flood of unknown kids --------------------------------------------------
 conf flood flood
@@ -175,5 +285,46 @@ wait "$PID_hup"
 is "$?" 0 "SIGTERM: exit status 0"
 tail -1 "$T/hup.log" | grep -q "mcpauth: stopped"
 ok $? "SIGTERM: every thread finished"
+
+# SIGHUP while the issuer is down keeps the key sets (finding 6).
+conf hd hd
+start_mcpauth hd "$T/hd.conf"
+decide hd "$t1"
+is "$(status_of)" 200 "before the issuer goes down: 200"
+issuer_ctl "mode?path=/hd.json&mode=500" > /dev/null
+conf hd hd "leeway 30"
+kill -HUP "$PID_hd"
+wait_for grep -q "reloaded $T/hd.conf" "$T/hd.log"
+decide hd "$t1"
+is "$(status_of)" 200 "SIGHUP with the issuer down: the key set is carried over, 200"
+conf hd hd-moved
+issuer_ctl "mode?path=/hd-moved.json&mode=500" > /dev/null
+kill -HUP "$PID_hd"
+wait_for sh -c "[ \$(grep -c 'reloaded $T/hd.conf' '$T/hd.log') -eq 2 ]"
+decide hd "$t1"
+is "$(status_of)" 500 "an issuer whose jwks= changed starts empty: 500 until fetched"
+
+# SIGHUP never waits on the network; SIGTERM follows at once.
+conf sig sig "required_scopes read"
+start_mcpauth sig "$T/sig.conf"
+decide sig "$t1"
+is "$(status_of)" 200 "before SIGHUP: 200"
+for i in 1 2 3 4; do
+	issuer_ctl "mode?path=/hang$i.json&mode=hang" > /dev/null
+done
+conf sig sig "required_scopes write" \
+	"issuer $ISSUER/h1 metadata=$ISSUER/hang1.json" \
+	"issuer $ISSUER/h2 metadata=$ISSUER/hang2.json" \
+	"issuer $ISSUER/h3 metadata=$ISSUER/hang3.json" \
+	"issuer $ISSUER/h4 metadata=$ISSUER/hang4.json"
+kill -HUP "$PID_sig"
+wait_for count_ge hang1.json 1	# a fetch of a new issuer hangs now
+decide sig "$t1"
+is "$(status_of)" 403 "SIGHUP adding issuers that hang: the new configuration already applies"
+kill -TERM "$PID_sig"
+wait_for sh -c "! kill -0 $PID_sig"
+ok $? "SIGTERM during a hanging fetch: the process exits without waiting for it"
+wait "$PID_sig"
+is "$?" 0 "and exits with status 0"
 
 finish

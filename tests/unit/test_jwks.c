@@ -617,10 +617,10 @@ test_refcount(void)
 
 	/* A reader's reference outlives the store and a replacement. */
 	store = keystore_new(1);
-	ok(keystore_get(store, 0) == NULL, "empty slot gives NULL");
+	ok(keystore_get(store, 0, NULL) == NULL, "empty slot gives NULL");
 	keystore_set(store, 0, parse(set_of(1, jwk(p256, "old", NULL, NULL)),
 	    err, sizeof(err)));
-	got = keystore_get(store, 0);
+	got = keystore_get(store, 0, NULL);
 	keystore_set(store, 0, parse(set_of(1, jwk(p384, "new", NULL, NULL)),
 	    err, sizeof(err)));
 	keystore_free(store);
