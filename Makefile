@@ -137,7 +137,7 @@ install: $(B)/mcpauth
 	install -m 644 fcgi-conf/nginx/*.conf \
 		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/nginx/
 	install -m 644 fcgi-conf/apache-authnz-fcgi.conf fcgi-conf/htaccess-fcgid \
-		fcgi-conf/mcpauth.service \
+		fcgi-conf/mcpauth.service fcgi-conf/mcpauth.conf \
 		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/
 	install -m 755 fcgi-conf/spawn-fcgi.sh \
 		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/

@@ -5,6 +5,7 @@
 
 #include "mcpop.h"
 #include "scopeset.h"
+#include "words.h"
 
 /* Most rules one resource may have. */
 #define MCPOP_MAX_RULES 1024
@@ -31,9 +32,8 @@ struct mcpop {
 static void
 add_word(struct buf *b, const char *w, size_t n)
 {
-	if (b->p != NULL && scopeset_has(b->p, w, n))
-		return;
-	if (b->len > 0 && buf_add(b, " ", 1) == -1)
+	if ((b->p != NULL && words_has(b->p, w, n)) ||
+	    (b->len > 0 && buf_add(b, " ", 1) == -1))
 		return;
 	if (buf_add(b, w, n) == -1)
 		return;
@@ -43,15 +43,11 @@ add_word(struct buf *b, const char *w, size_t n)
 static void
 add_words(struct buf *b, const char *list)
 {
+	const char *w;
 	size_t n;
 
-	for (;;) {
-		list += strspn(list, " ");
-		if ((n = strcspn(list, " ")) == 0)
-			return;
-		add_word(b, list, n);
-		list += n;
-	}
+	while ((w = words_next(&list, &n)) != NULL)
+		add_word(b, w, n);
 }
 
 /* 1 if a governs the same operation as method and name (n bytes). */
@@ -284,7 +280,7 @@ int
 mcpop_required(const struct mcpop *ops, const char *base,
     const struct mcphdr *h, struct buf *out, const char **why)
 {
-	if (scopeset_has(base, "offline_access", 14)) {
+	if (words_has(base, "offline_access", 14)) {
 		*why = "the required scopes name offline_access, which is "
 		    "never a resource requirement";
 		return -1;

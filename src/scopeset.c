@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "scopeset.h"
+#include "words.h"
 
 /* Most scopes one set may name; config lines bound it well below. */
 #define SCOPESET_MAX 4096
@@ -42,21 +43,6 @@ scopeset_valid(const char *w, size_t n, const char **why)
 		return 0;
 	}
 	return 1;
-}
-
-int
-scopeset_has(const char *list, const char *w, size_t n)
-{
-	size_t k;
-
-	for (;;) {
-		list += strspn(list, " ");
-		if ((k = strcspn(list, " ")) == 0)
-			return 0;
-		if (k == n && memcmp(list, w, n) == 0)
-			return 1;
-		list += k;
-	}
 }
 
 static struct entry *
@@ -220,12 +206,9 @@ scopeset_holds(const struct scopeset *s, const char *granted,
 	struct entry *e;
 	size_t k, j;
 
-	if (scopeset_has(granted, scope, n))
+	if (words_has(granted, scope, n))
 		return 1;
-	for (g = granted; s != NULL; g += k) {
-		g += strspn(g, " ");
-		if ((k = strcspn(g, " ")) == 0)
-			break;
+	while (s != NULL && (g = words_next(&granted, &k)) != NULL) {
 		if ((e = find(s, g, k)) == NULL)
 			continue;
 		for (j = 0; j < e->n; j++)

@@ -48,7 +48,4 @@ int scopeset_holds(const struct scopeset *s, const char *granted,
  */
 void scopeset_print(const struct scopeset *s, FILE *f, const char *indent);
 
-/* 1 if the space-separated list has the word w (n bytes). */
-int scopeset_has(const char *list, const char *w, size_t n);
-
 #endif

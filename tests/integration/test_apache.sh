@@ -17,12 +17,7 @@ apache_require
 
 # Four free loopback ports: Apache (authnz_fcgi), Apache (fcgid vhost),
 # mcpauth, the app.
-set -- $(python3 -c '
-import socket
-ss = [socket.socket() for _ in range(4)]
-for s in ss:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))')
+set -- $(free_ports 4)
 PA=$1 PF=$2 PM=$3 PB=$4
 
 # --- the issuer, mcpauth's config, tokens -----------------------------------
@@ -109,11 +104,22 @@ SERVICES="${SERVICES:-} $!"
 # --- Apache: the shipped files, only ports and paths changed ------------------
 sed -e "s|127\.0\.0\.1:9311|127.0.0.1:$PM|g" -e "s|127\.0\.0\.1:3000|127.0.0.1:$PB|g" \
 	"$top/fcgi-conf/apache-authnz-fcgi.conf" > "$T/apache/mcpauth.conf"
-# mod_fcgid runs mcpauth as Apache's user: give it its own copy of the
-# binary, wherever the checkout is.
-cp "$MCPAUTH" "$T/bin/mcpauth"
-sed -e "s|/usr/local/bin/mcpauth|$T/bin/mcpauth|g" -e "s|/etc/mcpauth/mcpauth.conf|$T/m.conf|g" \
-	"$top/fcgi-conf/htaccess-fcgid" > "$T/site/shared/.htaccess"
+# mod_fcgid runs mcpauth as Apache's user: it gets its own copy of the
+# binary (apache_shared).  Here mcpauth also serves the metadata as a CGI
+# program, and one decision comes from it run by mod_cgid with stdin as
+# it comes.
+apache_shared "$PF" "$T/m.conf" "$(cat <<CONF
+    <Location /.well-known/oauth-protected-resource>
+        ProxyPass "!"
+    </Location>
+    ScriptAlias /.well-known/oauth-protected-resource $T/bin/mcpauth-cgi
+    ScriptAlias /cgi-bare $T/bin/mcpauth-cgi-bare
+    <Location /cgi-bare>
+        SetEnv MCPAUTH_RESOURCE $RES
+        CGIDScriptTimeout 3
+    </Location>
+CONF
+)" > "$T/apache/shared.conf"
 # The app behind the .htaccess: a CGI program that prints what it got.
 cat > "$T/site/shared/app.cgi" <<'SH'
 #!/bin/sh
@@ -151,28 +157,7 @@ Include $T/apache/mcpauth.conf
 </Location>
 
 # Shared hosting: the .htaccess protects /shared/.
-<VirtualHost 127.0.0.1:$PF>
-    DocumentRoot $T/site
-    <Directory $T/site>
-        AllowOverride FileInfo AuthConfig
-        Options +ExecCGI
-        Require all granted
-        <Files app.cgi>
-            SetHandler cgi-script
-        </Files>
-    </Directory>
-    # Here mcpauth serves the metadata as a CGI program instead.
-    <Location /.well-known/oauth-protected-resource>
-        ProxyPass "!"
-    </Location>
-    ScriptAlias /.well-known/oauth-protected-resource $T/bin/mcpauth-cgi
-    # A decision from mcpauth run by mod_cgid with stdin as it comes.
-    ScriptAlias /cgi-bare $T/bin/mcpauth-cgi-bare
-    <Location /cgi-bare>
-        SetEnv MCPAUTH_RESOURCE $RES
-        CGIDScriptTimeout 3
-    </Location>
-</VirtualHost>
+Include $T/apache/shared.conf
 CONF
 chmod -R a+rX "$T"
 start_apache "$T/apache/httpd.conf" "$PA" "$PF"

@@ -5,33 +5,15 @@
 # resource check, an MCP session with a valid token and the identity the
 # tool received, and the refusals of a token for another audience and of
 # one without the required scope.  Needs node (20 or later) and npm: their
-# absence is a failure, not a skip.  The SDK is installed from
-# tests/mcp/package-lock.json (npm ci) when tests/mcp/node_modules lacks it.
+# absence is a failure, not a skip (tests/lib/mcpnode.sh installs the SDK).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/harness.sh"
-MCPDIR=$top/tests/mcp
+. "$top/tests/lib/mcpnode.sh"
 
-# --- node, npm and the SDK -------------------------------------------------
-node_ok=1
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
-	node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' &&
-	node_ok=0
-ok $node_ok "node 20 or later and npm are installed"
-[ $node_ok -eq 0 ] || { tap_done; exit 1; }
-# The SDK version the lock file pins, and the one installed ("" if none).
-sdk_version() {
-	node -e 'try { const j = require(process.argv[1]); console.log(j.packages ? j.packages["node_modules/@modelcontextprotocol/sdk"].version : j.version) } catch { console.log("") }' "$1"
-}
-want=$(sdk_version "$MCPDIR/package-lock.json")
-if [ -z "$want" ] || [ "$(sdk_version "$MCPDIR/node_modules/@modelcontextprotocol/sdk/package.json")" != "$want" ]; then
-	npm ci --prefix "$MCPDIR" --no-audit --no-fund > "$T/npm.log" 2>&1 ||
-		head -n 20 "$T/npm.log" | sed 's/^/# /'
-fi
-have=$(sdk_version "$MCPDIR/node_modules/@modelcontextprotocol/sdk/package.json")
-is "$have" "$want" "@modelcontextprotocol/sdk $want is installed from the lock file"
-if [ -z "$want" ] || [ "$have" != "$want" ]; then tap_done; exit 1; fi
+# --- node and the SDK (tests/mcp/package-lock.json) ----------------------------
+mcp_node_ready || { tap_done; exit 1; }
 
 # --- keys, issuer metadata, mcpauth, the MCP server, nginx ---------------------
 # The client must use the resource URL itself (the SDK checks the metadata's
@@ -82,10 +64,6 @@ is "$rc $(tail -n 1 "$T/facts")" "0 done	yes" "the client ran to the end"
 grep '\.exception	' "$T/facts" | sed 's/^/# /'
 is "$(grep -c '\.exception	' "$T/facts")" 0 "no step of the client threw"
 
-# fact NAME: what the client printed for NAME.
-fact() {
-	awk -v k="$1" 'index($0, k "\t") == 1 { print substr($0, length(k) + 2); exit }' "$T/facts"
-}
 # canonical FILE: the JSON document with sorted members, compact.
 canonical() {
 	python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True, separators=(",", ":")))' "$1"

@@ -86,3 +86,30 @@ apache_up() {
 		curl -so /dev/null "http://127.0.0.1:$p/" || return 1
 	done
 }
+
+# apache_shared PORT CONF [DIRECTIVES]: the shared hosting of
+# fcgi-conf/htaccess-fcgid: $T/site/shared/.htaccess from the shipped file
+# with mod_fcgid starting $T/bin/mcpauth (a copy of $MCPAUTH, wherever the
+# checkout is) on CONF, and on stdout the <VirtualHost> for PORT whose
+# document root is $T/site, app.cgi files run as CGI, with DIRECTIVES
+# (text) at its end.
+apache_shared() {
+	mkdir -p "$T/bin" "$T/site/shared"
+	cp "$MCPAUTH" "$T/bin/mcpauth"
+	sed -e "s|/usr/local/bin/mcpauth|$T/bin/mcpauth|g" -e "s|/etc/mcpauth/mcpauth.conf|$2|g" \
+		"$top/fcgi-conf/htaccess-fcgid" > "$T/site/shared/.htaccess"
+	cat <<CONF
+<VirtualHost 127.0.0.1:$1>
+    DocumentRoot $T/site
+    <Directory $T/site>
+        AllowOverride FileInfo AuthConfig
+        Options +ExecCGI
+        Require all granted
+        <Files app.cgi>
+            SetHandler cgi-script
+        </Files>
+    </Directory>
+${3:-}
+</VirtualHost>
+CONF
+}
