@@ -76,6 +76,10 @@ $(B)/bench_verify: tests/bench/bench_verify.c $(LIBOBJS) $(MINTOBJ)
 	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -o $@ $< $(LIBOBJS) $(MINTOBJ) \
 		$(LDFLAGS_ALL) $(PKG_LIBS)
 
+$(B)/bench_ops: tests/bench/bench_ops.c $(LIBOBJS) $(MINTOBJ)
+	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -o $@ $< $(LIBOBJS) $(MINTOBJ) \
+		$(LDFLAGS_ALL) $(PKG_LIBS)
+
 $(B)/obj $(B)/tests:
 	mkdir -p $@
 
@@ -121,9 +125,11 @@ asan-check:
 
 # Benchmarks print ratios measured side by side in one run; never in
 # make test.  Each script builds what it needs.
-bench: deps $(B)/bench_verify
+bench: deps $(B)/bench_verify $(B)/bench_ops
 	@echo "== decision cost against OpenSSL's raw verify, per algorithm"
 	$(B)/bench_verify
+	@echo "== the cost of per-operation policy on a cached decision"
+	$(B)/bench_ops
 	@echo "== the service over FastCGI"
 	bash tests/bench/bench_service.sh
 	@echo "== end to end through nginx (wrk)"

@@ -12,6 +12,11 @@
 #   floor-det   the same with FCGX_Detach before FCGX_Finish_r, i.e. without
 #               libfcgi's close handshake (shutdown + poll for client EOF)
 #   cached      mcpauth, one RS256 token repeated: a token-cache hit
+#   cached-ops  the same with ten operation_scopes rules and a scope_implies
+#               line (SPEC §11), the request naming a tool one rule matches
+#               exactly: the cost of per-operation policy on a cached
+#               decision (both cases send the same MCP 2026-07-28 headers,
+#               which a resource without rules ignores)
 #   rr10k       10,000 distinct RS256 tokens round-robin, default cache
 #   rr10k-c100k the same with token_cache_entries 100000
 #   rr10k-c0    the same with token_cache_entries 0: every decision fresh
@@ -33,7 +38,9 @@
 # Tunables (environment): CLIENTS (2), THREADS (2), CACHED_N (100000),
 # FRESH_N (40000), DISTINCT (10000 RS256 tokens), RSS_N (100000 ES256
 # tokens, also the requests of the rss cases), OTHER_MAX (10), RETRIES (1),
-# BUDGET (100: no retries once the run is that many seconds old).
+# BUDGET (100: no retries once the run is that many seconds old), CASES
+# (space-separated case names to run, default all; the summary lines of
+# cases not run are meaningless).
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -138,7 +145,8 @@ REQUEST_SCHEME=https HTTPS=on GATEWAY_INTERFACE=CGI/1.1
 SERVER_SOFTWARE=nginx/1.24.0 REMOTE_ADDR=192.0.2.10 REMOTE_PORT=51234
 SERVER_ADDR=192.0.2.1 SERVER_PORT=443 SERVER_NAME=mcp.example.com
 MCPAUTH_RESOURCE=$RES HTTP_HOST=mcp.example.com HTTP_USER_AGENT=bench/1.0
-HTTP_CONTENT_TYPE=application/json HTTP_MCP_PROTOCOL_VERSION=2025-06-18"
+HTTP_CONTENT_TYPE=application/json HTTP_MCP_PROTOCOL_VERSION=2026-07-28
+HTTP_MCP_METHOD=tools/call HTTP_MCP_NAME=tool_7"
 # shellcheck disable=SC2206
 PARAMS=($PARAMS "HTTP_ACCEPT=application/json, text/event-stream")
 
@@ -152,7 +160,8 @@ wait_sock() {
 	die "server did not start"
 }
 
-# start_mcpauth NAME CACHE_ENTRIES: serve on $T/NAME.sock; sets SPID SOCK LOG.
+# start_mcpauth NAME CACHE_ENTRIES [ops]: serve on $T/NAME.sock; sets SPID
+# SOCK LOG.  ops: with ten operation_scopes rules, one matching tool_7.
 start_mcpauth() {
 	SOCK=$T/$1.sock LOG=$T/$1.log
 	rm -f "$SOCK"
@@ -162,6 +171,14 @@ resource $RES
     required_scopes mcp:read
 token_cache_entries $2
 CONF
+	if [ "${3:-}" = ops ]; then
+		for i in 0 1 2 3 4 5 6 7; do
+			echo "    operation_scopes tools/call name=tool_$i mcp:write"
+		done
+		echo "    operation_scopes tools/call name=tool_* mcp:admin"
+		echo "    operation_scopes resources/read name=file:///* mcp:files"
+		echo "    scope_implies mcp:admin mcp:write"
+	fi >> "$T/$1.conf"
 	# shellcheck disable=SC2086
 	"$MCPAUTH" serve -c "$T/$1.conf" --listen "unix:$SOCK" \
 		--threads "$THREADS" $ROOTOPT 2> "$LOG" &
@@ -224,7 +241,7 @@ measure() {
 			die "$name: $(wc -l < "$T/dec") decisions logged for $REQ requests"
 		hits=$(grep -c ' cache=hit ' "$T/dec" || true)
 		# The service's own time per decision (us= in its log): median.
-		log_us=$(sed -n 's/.* us=\([0-9]*\)$/\1/p' "$T/dec" | sort -n |
+		log_us=$(sed -n 's/.* us=\([0-9]*\).*/\1/p' "$T/dec" | sort -n |
 			awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 	fi
 	stop
@@ -249,7 +266,12 @@ measure() {
 OTHER_MAX=${OTHER_MAX:-10}
 RETRIES=${RETRIES:-1}
 BUDGET=${BUDGET:-100}	# seconds after which no case is tried again
+CASES=${CASES:-all}
 run_case() {
+	case " $CASES " in
+	" all "|*" $1 "*) ;;
+	*) return 0 ;;
+	esac
 	best="" best_other=""
 	say "case $1: $5 requests, $4 distinct tokens, cache $2"
 	for try in $(seq 0 "$RETRIES"); do
@@ -272,6 +294,8 @@ run_case() {
 run_case floor - "$T/one.txt" 1 "$CACHED_N" 2000 start_null floor log
 run_case floor-det - "$T/one.txt" 1 "$CACHED_N" 2000 start_null floor-det log detach
 run_case cached 10000 "$T/one.txt" 1 "$CACHED_N" 2000 start_mcpauth cached 10000
+run_case cached-ops 10000 "$T/one.txt" 1 "$CACHED_N" 2000 \
+	start_mcpauth cached-ops 10000 ops
 run_case rr10k 10000 "$T/rs.txt" "$DISTINCT" "$FRESH_N" "$DISTINCT" \
 	start_mcpauth rr10k 10000
 run_case rr10k-c100k 100000 "$T/rs.txt" "$DISTINCT" "$FRESH_N" "$DISTINCT" \
@@ -311,7 +335,9 @@ cat <<EOF
   $RSS_N tokens once, token_cache_entries N; floor*: fcgi_null, no decision
 
 EOF
-awk -v c="$(field cached 7)" -v f="$(field rr10k-c0 7)" \
+awk -v c="$(field cached 7)" -v co="$(field cached-ops 7)" \
+	-v cs="$(field cached 8)" -v cso="$(field cached-ops 8)" \
+	-v cl_ops="$(field cached-ops 9)" -v f="$(field rr10k-c0 7)" \
 	-v fe="$(field rss-10000 7)" -v fl="$(field floor 7)" \
 	-v fd="$(field floor-det 7)" -v r="$raw_rs" -v re="$raw_es" \
 	-v s="$speed_rs" -v n="$RSS_N" \
@@ -329,6 +355,10 @@ BEGIN {
 	    c, verdict(c <= 5)
 	printf "  above the transport floor:        %7.2f us; as logged by mcpauth" \
 	    " (median us=): %s us\n", c - fl, cl
+	printf "cached, ten operation rules, Mcp-Name matching one:" \
+	    " %+.2f us (cpu_us %.2f vs %.2f; sched_us %+.2f; median us= %s vs %s)" \
+	    "  target <= +1 us  %s\n", co - c, co, c, cso - cs, cl_ops, cl,
+	    verdict(co - c <= 1)
 	printf "fresh RS256 decision / raw verify:  %7.3f     target <= 1.3   %s\n",
 	    f / r, verdict(f / r <= 1.3)
 	printf "  %.2f us / %.2f us, %.2f us over raw verify; vs openssl speed %.3f\n",
