@@ -30,6 +30,58 @@ static const struct {
 	{ "P-521", "secp521r1", 66 },
 };
 
+/*
+ * OpenSSL reports an allocation failure during a signature check as an
+ * invalid signature (EVP_DigestVerify returns 0).  Its allocations go
+ * through these wrappers, which note a failure for the calling thread.
+ */
+static void *(*alloc_fn)(size_t) = malloc;
+static void *(*realloc_fn)(void *, size_t) = realloc;
+static _Thread_local int alloc_failed;
+
+static void *
+wrap_malloc(size_t n, const char *file, int line)
+{
+	void *p = alloc_fn(n);
+
+	(void)file;
+	(void)line;
+	if (p == NULL && n > 0)
+		alloc_failed = 1;
+	return p;
+}
+
+static void *
+wrap_realloc(void *old, size_t n, const char *file, int line)
+{
+	void *p = realloc_fn(old, n);
+
+	(void)file;
+	(void)line;
+	if (p == NULL && n > 0)
+		alloc_failed = 1;
+	return p;
+}
+
+static void
+wrap_free(void *p, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	free(p);
+}
+
+int
+crypto_init(void *(*m)(size_t), void *(*r)(void *, size_t))
+{
+	if (m != NULL)
+		alloc_fn = m;
+	if (r != NULL)
+		realloc_fn = r;
+	return CRYPTO_set_mem_functions(wrap_malloc, wrap_realloc, wrap_free)
+	    ? 0 : -1;
+}
+
 /* Digests fetched once: an implicit fetch per verify costs microseconds. */
 static EVP_MD *md256, *md384, *md512;
 static pthread_once_t md_once = PTHREAD_ONCE_INIT;
@@ -245,8 +297,9 @@ in_range(const BIGNUM *v, const BIGNUM *order)
 }
 
 /*
- * JWS ECDSA signatures are raw r||s; OpenSSL wants DER.  Refuses r or s
- * outside [1, n-1].  Returns the DER length, or -1.
+ * JWS ECDSA signatures are raw r||s; OpenSSL wants DER.  Returns the DER
+ * length; 0 if r or s lies outside [1, n-1] (a bad signature); -1 on an
+ * internal error.  *why is set unless the length is returned.
  */
 static int
 ecdsa_to_der(const crypto_key *k, const unsigned char *sig, size_t siglen,
@@ -256,26 +309,29 @@ ecdsa_to_der(const crypto_key *k, const unsigned char *sig, size_t siglen,
 	BIGNUM *r, *s;
 	unsigned char *p = der;
 	size_t half = siglen / 2;
-	int len = -1;
+	int len = -1, n;
 
+	*why = "out of memory";
 	r = BN_bin2bn(sig, (int)half, NULL);
 	s = BN_bin2bn(sig + half, (int)half, NULL);
-	if (r == NULL || s == NULL || (es = ECDSA_SIG_new()) == NULL) {
-		*why = "out of memory";
+	if (r == NULL || s == NULL || (es = ECDSA_SIG_new()) == NULL)
 		goto done;
-	}
 	if (!in_range(r, k->order) || !in_range(s, k->order)) {
 		*why = "ECDSA r or s is zero or not below the group order";
+		len = 0;
 		goto done;
 	}
 	if (!ECDSA_SIG_set0(es, r, s))
 		goto done;
 	r = s = NULL;	/* owned by es now */
-	if ((size_t)i2d_ECDSA_SIG(es, NULL) > dermax) {
-		*why = "ECDSA signature too large";
+	if ((n = i2d_ECDSA_SIG(es, NULL)) <= 0 || (size_t)n > dermax) {
+		*why = "ECDSA signature could not be encoded";
 		goto done;
 	}
-	len = i2d_ECDSA_SIG(es, &p);
+	if ((len = i2d_ECDSA_SIG(es, &p)) <= 0) {
+		*why = "ECDSA signature could not be encoded";
+		len = -1;
+	}
 done:
 	BN_free(r);
 	BN_free(s);
@@ -315,6 +371,7 @@ crypto_verify(const crypto_key *k, enum alg_id alg, const unsigned char *data,
 	const EVP_MD *md = NULL;
 	int rc = -1, derlen;
 
+	alloc_failed = 0;
 	if (alg_kty(alg) != k->kty || (alg_crv(alg) != NULL &&
 	    strcmp(alg_crv(alg), k->crv) != 0)) {
 		*why = "key does not fit the algorithm";
@@ -327,8 +384,8 @@ crypto_verify(const crypto_key *k, enum alg_id alg, const unsigned char *data,
 	}
 	if (k->kty == ALG_KTY_EC) {
 		derlen = ecdsa_to_der(k, sig, siglen, der, sizeof(der), why);
-		if (derlen < 0)
-			return 0;
+		if (derlen <= 0)
+			return derlen;
 		sig = der;
 		siglen = (size_t)derlen;
 	} else if (k->kty == ALG_KTY_OKP && !ed25519_s_ok(sig + 32)) {
@@ -357,14 +414,25 @@ crypto_verify(const crypto_key *k, enum alg_id alg, const unsigned char *data,
 			goto done;
 		}
 	}
-	if (EVP_DigestVerify(mctx, sig, siglen, data, len) == 1) {
+	/* 1 valid, 0 not; anything else is OpenSSL failing, not the token. */
+	switch (EVP_DigestVerify(mctx, sig, siglen, data, len)) {
+	case 1:
 		rc = 1;
-	} else {
+		break;
+	case 0:
 		*why = "signature verification failed";
 		rc = 0;
+		break;
+	default:
+		*why = "signature check failed inside OpenSSL";
+		break;
 	}
 done:
 	EVP_MD_CTX_free(mctx);
+	if (rc != 1 && alloc_failed) {
+		*why = "out of memory in the signature check";
+		rc = -1;
+	}
 	return rc;
 }
 

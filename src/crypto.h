@@ -16,6 +16,17 @@
 typedef struct crypto_key crypto_key;
 
 /*
+ * Route OpenSSL's allocations through mcpauth, so that crypto_verify can
+ * tell OpenSSL running out of memory (an internal error) from a bad
+ * signature: OpenSSL reports both alike.  Call it first in main, before
+ * anything uses OpenSSL.  m and r replace malloc and realloc (tests
+ * inject failures with them); NULL keeps the C library's.  Returns 0, or
+ * -1 if OpenSSL has already allocated.  Without it, an allocation that
+ * fails inside OpenSSL may be reported as a bad signature.
+ */
+int crypto_init(void *(*m)(size_t), void *(*r)(void *, size_t));
+
+/*
  * Build a public key from big-endian RSA modulus n and exponent e.
  * Returns a key the caller frees with crypto_key_free, or NULL with *why
  * set to a static reason (too small, even exponent, ...).
@@ -49,7 +60,8 @@ size_t crypto_key_sig_len(const crypto_key *k);
  * Check the JWS signature sig over data with key k and algorithm alg.
  * The signature must be exactly crypto_key_sig_len(k) bytes; ECDSA r and
  * s must lie in [1, n-1], Ed25519 S below the group order.  Returns 1 if
- * valid, 0 if not (with *why set), -1 on an internal error (*why set).
+ * valid, 0 if not (with *why set), -1 on an internal error such as memory
+ * running out (*why set): a -1 says nothing about the token.
  * Safe to call from many threads on one key.
  */
 int crypto_verify(const crypto_key *k, enum alg_id alg,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "crypto.h"
 #include "fetch.h"
 #include "num.h"
 
@@ -86,6 +87,10 @@ main(int argc, char **argv)
 	long long n;
 	int i = 1;
 
+	if (crypto_init(NULL, NULL) == -1) {
+		fprintf(stderr, "mcpauth: cannot set OpenSSL's allocator\n");
+		return CMD_FAILURE;
+	}
 	if (argc > 1 && argv[1][0] != '-')
 		cmd = argv[i++];
 	for (; i < argc; i++) {

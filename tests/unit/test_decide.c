@@ -559,6 +559,13 @@ test_crit(void)
 	refuse_default("crit naming b64",
 	    rs_header(J("{'alg':'RS256','kid':'rsa','crit':['b64'],"
 	    "'b64':true}")), "header crit names an unsupported extension");
+	/* RFC 7797 demands crit with b64; without it, still refused. */
+	refuse_default("b64 false without crit",
+	    rs_header(J("{'alg':'RS256','kid':'rsa','b64':false}")),
+	    "header b64 (RFC 7797 unencoded payload) is not supported");
+	refuse_default("b64 true without crit",
+	    rs_header(J("{'alg':'RS256','kid':'rsa','b64':true}")),
+	    "header b64 (RFC 7797 unencoded payload) is not supported");
 }
 
 static void
