@@ -10,7 +10,7 @@
 #include "decide.h"
 #include "file.h"
 #include "json.h"
-#include "mcpop.h"
+#include "mcphdr.h"
 #include "state.h"
 #include "words.h"
 
@@ -54,32 +54,6 @@ print_authinfo(const struct decision *d)
 	return 0;
 }
 
-/*
- * The required scopes as serve computes them: --scopes or the file's,
- * plus the operation's from the --mcp-* options (SPEC §11).
- */
-static int
-required(const struct config_resource *res, const struct cmd_options *o,
-    struct mcphdr *op, struct buf *base, struct buf *need, const char **why)
-{
-	size_t i;
-
-	int rc = buf_str(base, "");
-
-	if (o->scopes != NULL && *o->scopes != '\0')
-		rc |= buf_str(base, o->scopes);
-	else
-		for (i = 0; i < res->required_scopes.n; i++)
-			rc |= buf_printf(base, "%s%s", i ? " " : "",
-			    res->required_scopes.v[i]);
-	if (rc == -1) {
-		*why = "the required scopes are too long";
-		return -1;
-	}
-	mcphdr_parse(o->mcp_version, o->mcp_method, o->mcp_name, op);
-	return mcpop_required(res->ops, base->p, op, need, why);
-}
-
 int
 cmd_verify(const struct cmd_options *o)
 {
@@ -87,14 +61,13 @@ cmd_verify(const struct cmd_options *o)
 	const struct config *cfg;
 	const char *why;
 	struct mcphdr *op = NULL;
-	struct buf base, need;
+	struct buf need;
 	struct state *st = NULL;
 	struct decision d = { 0 };
 	char err[1024], *text = NULL, *tok;
 	size_t len = 0;
 	int rc = CMD_FAILURE;
 
-	buf_init(&base, 8192);
 	buf_init(&need, 8192);
 	in.now = (long long)time(NULL);
 	if ((st = state_load(o->config, in.now, err, sizeof(err))) == NULL) {
@@ -129,8 +102,11 @@ cmd_verify(const struct cmd_options *o)
 		len--;
 	in.cfg = cfg;
 	in.keys = state_keys(st);
-	if ((op = malloc(sizeof(*op))) == NULL ||
-	    required(in.resource, o, op, &base, &need, &why) == -1) {
+	/* The scopes serve would require, with the --mcp-* operation's. */
+	if ((op = malloc(sizeof(*op))) != NULL)
+		mcphdr_parse(o->mcp_version, o->mcp_method, o->mcp_name, op);
+	if (op == NULL || decide_required_scopes(in.resource, o->scopes, op,
+	    &need, &why) == -1) {
 		fprintf(stderr, "mcpauth: %s\n", op ? why : "out of memory");
 		goto done;
 	}
@@ -149,7 +125,6 @@ done:
 		crypto_cleanse(text, strlen(text));
 	free(text);
 	free(op);
-	buf_free(&base);
 	buf_free(&need);
 	state_free(st);
 	return rc;

@@ -15,6 +15,7 @@
 #include "crypto.h"
 #include "decide.h"
 #include "json.h"
+#include "mcpop.h"
 #include "scopeset.h"
 #include "words.h"
 
@@ -351,6 +352,33 @@ check_signature(const struct decide_input *in, int issuer, const cJSON *h,
 	d->bad_signature = ok == 0;
 done:
 	jwks_free(set);
+	return rc;
+}
+
+int
+decide_required_scopes(const struct config_resource *res,
+    const char *override, const struct mcphdr *h, struct buf *out,
+    const char **why)
+{
+	struct buf base;
+	size_t i;
+	int rc = -1;
+
+	buf_init(&base, out->max);
+	*why = "the required scopes are too long";
+	if (override != NULL && *override != '\0') {
+		if (words_union(&base, override) == -1)
+			goto done;
+	} else {
+		if (words_union(&base, "") == -1)
+			goto done;
+		for (i = 0; i < res->required_scopes.n; i++)
+			if (words_union(&base, res->required_scopes.v[i]) == -1)
+				goto done;
+	}
+	rc = mcpop_required(res->ops, base.p, h, out, why);
+done:
+	buf_free(&base);
 	return rc;
 }
 

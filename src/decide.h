@@ -8,8 +8,10 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "config.h"
 #include "keystore.h"
+#include "mcphdr.h"
 
 /* Longest token accepted, in bytes. */
 #define DECIDE_MAX_TOKEN 16384
@@ -73,6 +75,17 @@ struct decide_input {
 	const char *required;	/* space-separated; NULL: the resource's */
 	long long now;		/* seconds since the epoch */
 };
+
+/*
+ * The scopes a request needs (SPEC §5, §11), space-separated, into out:
+ * override (MCPAUTH_REQUIRED_SCOPES or verify --scopes; NULL or "" when
+ * not given) else res's required_scopes, joined with those of the MCP
+ * operation h.  For decide_input.required.  Returns 0, or -1 with *why
+ * (too long for out, or offline_access required).
+ */
+int decide_required_scopes(const struct config_resource *res,
+    const char *override, const struct mcphdr *h, struct buf *out,
+    const char **why);
 
 /*
  * Decide on token (len bytes, the bearer value without the scheme).

@@ -25,31 +25,6 @@ struct mcpop {
 	char *all;		/* every scope of every rule, each once */
 };
 
-/*
- * Append w (n bytes) to the list in b unless it is there already.  A
- * failure is kept in b->failed, which the callers check once at the end.
- */
-static void
-add_word(struct buf *b, const char *w, size_t n)
-{
-	if ((b->p != NULL && words_has(b->p, w, n)) ||
-	    (b->len > 0 && buf_add(b, " ", 1) == -1))
-		return;
-	if (buf_add(b, w, n) == -1)
-		return;
-}
-
-/* Append each word of list (space-separated) with add_word. */
-static void
-add_words(struct buf *b, const char *list)
-{
-	const char *w;
-	size_t n;
-
-	while ((w = words_next(&list, &n)) != NULL)
-		add_word(b, w, n);
-}
-
 /* 1 if a governs the same operation as method and name (n bytes). */
 static int
 same_target(const struct rule *a, const char *method, const char *name,
@@ -70,17 +45,17 @@ union_all(struct mcpop *ops)
 	size_t i;
 
 	buf_init(&b, 65536);
-	if (buf_str(&b, "") == -1)
-		return -1;
+	if (words_union(&b, "") == -1)
+		goto fail;
 	for (i = 0; i < ops->n; i++)
-		add_words(&b, ops->r[i].scopes);
-	if (b.failed) {
-		buf_free(&b);
-		return -1;
-	}
+		if (words_union(&b, ops->r[i].scopes) == -1)
+			goto fail;
 	free(ops->all);
 	ops->all = b.p;
 	return 0;
+fail:
+	buf_free(&b);
+	return -1;
 }
 
 static void
@@ -117,7 +92,7 @@ mcpop_add(struct mcpop **ops, char **argv, int argc, int line, char *err,
 	const char *why, *name = NULL;
 	struct buf sc;
 	size_t i, n = 0;
-	int a = 1, prefix = 0;
+	int a = 1, prefix = 0, full;
 
 	if (check_method(argv[0], err, errlen) == -1)
 		return -1;
@@ -153,15 +128,14 @@ mcpop_add(struct mcpop **ops, char **argv, int argc, int line, char *err,
 			return -1;
 		}
 	buf_init(&sc, 65536);
-	if (buf_str(&sc, "") == -1)
-		goto fail;
-	for (i = (size_t)a; i < (size_t)argc; i++)
-		add_word(&sc, argv[i], strlen(argv[i]));
-	nr.scopes = sc.p;
+	full = words_union(&sc, "");
+	for (i = (size_t)a; full == 0 && i < (size_t)argc; i++)
+		full = words_union_word(&sc, argv[i], strlen(argv[i]));
+	nr.scopes = sc.p;	/* rule_free frees it on failure */
 	nr.line = line;
 	nr.prefix = prefix;
 	nr.namelen = n;
-	if (sc.failed || (nr.method = strdup(argv[0])) == NULL ||
+	if (full == -1 || (nr.method = strdup(argv[0])) == NULL ||
 	    (name != NULL && (nr.name = strndup(name, n)) == NULL))
 		goto fail;
 	if (*ops == NULL && (*ops = calloc(1, sizeof(**ops))) == NULL)
@@ -285,11 +259,8 @@ mcpop_required(const struct mcpop *ops, const char *base,
 		    "never a resource requirement";
 		return -1;
 	}
-	if (buf_str(out, "") == -1)
-		goto fail;
-	add_words(out, base);
-	add_words(out, mcpop_scopes(ops, h));
-	if (out->failed)
+	if (words_union(out, base) == -1 ||
+	    words_union(out, mcpop_scopes(ops, h)) == -1)
 		goto fail;
 	return 0;
 fail:

@@ -141,24 +141,6 @@ metadata_endpoint(const struct state *st, const struct request *req,
 	return json_document(r, metadata_json(state_config(st), res));
 }
 
-/* The required scopes, space-separated, or "" if none.  0, or -1. */
-static int
-required_scopes(const struct config_resource *res, const char *override,
-    struct buf *b)
-{
-	size_t i;
-
-	if (override != NULL)
-		return buf_str(b, override);
-	if (buf_str(b, "") == -1)
-		return -1;
-	for (i = 0; i < res->required_scopes.n; i++)
-		if ((i > 0 && buf_str(b, " ") == -1) ||
-		    buf_str(b, res->required_scopes.v[i]) == -1)
-			return -1;
-	return 0;
-}
-
 /*
  * A 401 or 403 with its challenge (error NULL: no credentials).  Returns
  * status, or a whole 500 if the challenge does not fit: never a cut one.
@@ -362,12 +344,11 @@ decision_endpoint(const struct state *st, const struct request *req,
 	struct decision d = { 0 }, *dp = NULL;
 	struct decide_input in;
 	struct timespec t0;
-	struct buf base, scopes;
+	struct buf scopes;
 	size_t len = 0;
 	int status, cached = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	buf_init(&base, SCOPES_MAX);
 	buf_init(&scopes, SCOPES_MAX);
 	d.refresh_issuer = -1;
 	if ((res = choose_resource(state_config(st), req, &why)) == NULL) {
@@ -377,13 +358,8 @@ decision_endpoint(const struct state *st, const struct request *req,
 	/* The base scopes and the operation's: every challenge names all. */
 	operation(req, res, &op);
 	opp = &op;
-	if (required_scopes(res, param_set(req, "MCPAUTH_REQUIRED_SCOPES"),
-	    &base) == -1) {
-		why = "MCPAUTH_REQUIRED_SCOPES is too long";
-		status = server_error(r, why);
-		goto done;
-	}
-	if (mcpop_required(res->ops, base.p, &op.h, &scopes, &why) == -1) {
+	if (decide_required_scopes(res, param_set(req,
+	    "MCPAUTH_REQUIRED_SCOPES"), &op.h, &scopes, &why) == -1) {
 		status = server_error(r, why);
 		goto done;
 	}
@@ -428,7 +404,6 @@ done:
 	if (status != 200)
 		response_header(r, "X-Accel-Expires", "0");
 	decision_clear(&d);
-	buf_free(&base);
 	buf_free(&scopes);
 	return status;
 }

@@ -55,3 +55,29 @@ words_add_all(char **s, size_t *len, const char *list)
 			return -1;
 	return 0;
 }
+
+int
+words_union_word(struct buf *b, const char *w, size_t n)
+{
+	if (buf_add(b, "", 0) == -1)
+		return -1;
+	if (words_has(b->p, w, n))
+		return 0;
+	if ((b->len > 0 && buf_add(b, " ", 1) == -1) || buf_add(b, w, n) == -1)
+		return -1;
+	return 0;
+}
+
+int
+words_union(struct buf *b, const char *list)
+{
+	const char *w;
+	size_t n;
+
+	if (buf_add(b, "", 0) == -1)
+		return -1;
+	while ((w = words_next(&list, &n)) != NULL)
+		if (words_union_word(b, w, n) == -1)
+			return -1;
+	return 0;
+}

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+
 /*
  * The next word of the list at *s: returns its start with its length in
  * *len and moves *s past it, or returns NULL at the end of the list.
@@ -27,5 +29,15 @@ int words_add(char **s, size_t *len, const char *w, size_t wlen);
 
 /* Append every word of list to *s as words_add does.  0, or -1. */
 int words_add_all(char **s, size_t *len, const char *list);
+
+/*
+ * Add each word of list to the list held in b, unless b has it already
+ * (a set union, first-seen order).  b->p is "" or a list afterwards.
+ * Returns 0, or -1 if b is full (b must then not be used).
+ */
+int words_union(struct buf *b, const char *list) BUF_MUST_CHECK;
+
+/* words_union of the n bytes w, one word. */
+int words_union_word(struct buf *b, const char *w, size_t n) BUF_MUST_CHECK;
 
 #endif

@@ -162,7 +162,7 @@ is "$(status_of) $(body)" "500 {\"error\":\"server_error\",\"error_description\"
 	"several resources and no MCPAUTH_RESOURCE: 500"
 fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES \
 	"MCPAUTH_REQUIRED_SCOPES=$(head -c 9000 /dev/zero | tr '\0' 's')" "HTTP_AUTHORIZATION=Bearer $good"
-is "$(status_of) $(body)" '500 {"error":"server_error","error_description":"MCPAUTH_REQUIRED_SCOPES is too long"}' \
+is "$(status_of) $(body)" '500 {"error":"server_error","error_description":"the required scopes are too long"}' \
 	"a 9000-byte MCPAUTH_REQUIRED_SCOPES: 500, never a 2xx (found by fuzzing)"
 # 8191 quotes fit MCPAUTH_REQUIRED_SCOPES but, escaped, not the challenge.
 fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES \
