@@ -349,6 +349,286 @@ refuse_default(const char *name, const char *token, const char *reason)
 	expect_default(name, token, DECIDE_INVALID_TOKEN, reason);
 }
 
+/* ---- one RS256 token per case */
+
+#define EXP "1700003600"	/* NOW + 3600 */
+#define DATE(name) name " is not a number in [0, 2^53)"
+#define DUP(seg) seg ": duplicate member name in JSON object"
+#define REFUSE DECIDE_INVALID_TOKEN
+#define ALLOW DECIDE_ALLOW
+
+/* What a case's text is (' for "). */
+enum shape {
+	HEADER,		/* the header; the usual claims */
+	CLAIMS,		/* members added to the usual claims */
+	ONLY,		/* members after iss and aud */
+	PAYLOAD		/* the whole payload */
+};
+
+/*
+ * Tokens signed RS256 by the RSA key, decided at NOW (leeway 60) for the
+ * default environment: exact code and reason, and exp for an allow that
+ * names one.
+ */
+static const struct rs_case {
+	const char *name;
+	enum shape shape;
+	const char *text;
+	enum decide_code code;
+	const char *reason;
+	long long expires_at;	/* 0: not checked */
+} rs_cases[] = {
+	/* the header */
+	{ "header without alg", HEADER, "{'kid':'rsa'}", REFUSE,
+	    "header has no alg string", 0 },
+	{ "alg that is a number", HEADER, "{'alg':256,'kid':'rsa'}", REFUSE,
+	    "header has no alg string", 0 },
+	{ "alg in lower case", HEADER, "{'alg':'rs256','kid':'rsa'}", REFUSE,
+	    "algorithm \"rs256\" is not allowed", 0 },
+	{ "unknown alg", HEADER, "{'alg':'RSA-OAEP','kid':'rsa'}", REFUSE,
+	    "algorithm \"RSA-OAEP\" is not allowed", 0 },
+	{ "kid that is a number", HEADER, "{'alg':'RS256','kid':7}", REFUSE,
+	    "kid is not a string", 0 },
+	{ "crit naming an unknown extension", HEADER,
+	    "{'alg':'RS256','kid':'rsa','crit':['exp'],'exp':1}", REFUSE,
+	    "header crit names an unsupported extension", 0 },
+	{ "crit naming b64", HEADER,
+	    "{'alg':'RS256','kid':'rsa','crit':['b64'],'b64':true}", REFUSE,
+	    "header crit names an unsupported extension", 0 },
+	/* RFC 7797 demands crit with b64; without it, still refused. */
+	{ "b64 false without crit", HEADER,
+	    "{'alg':'RS256','kid':'rsa','b64':false}", REFUSE,
+	    "header b64 (RFC 7797 unencoded payload) is not supported", 0 },
+	{ "b64 true without crit", HEADER,
+	    "{'alg':'RS256','kid':'rsa','b64':true}", REFUSE,
+	    "header b64 (RFC 7797 unencoded payload) is not supported", 0 },
+	{ "header with jwk null", HEADER,
+	    "{'alg':'RS256','kid':'rsa','jwk':null}", REFUSE,
+	    "header names a key (jwk); keys come only from the issuer's key "
+	    "set", 0 },
+	{ "header with two kid", HEADER,
+	    "{'alg':'RS256','kid':'rsa','kid':'rsa'}", REFUSE, DUP("header"),
+	    0 },
+	{ "header with two alg", HEADER,
+	    "{'alg':'none','kid':'rsa','alg':'RS256'}", REFUSE, DUP("header"),
+	    0 },
+	{ "header duplicate nested", HEADER,
+	    "{'alg':'RS256','kid':'rsa','x':{'a':1,'a':1}}", REFUSE,
+	    DUP("header"), 0 },
+	/* dates: JSON numbers in [0, 2^53), fractions truncated */
+	{ "missing exp", ONLY, "'sub':'alice'", REFUSE, "token has no exp",
+	    0 },
+	{ "exp as a string", ONLY, "'exp':'" EXP "'", REFUSE, DATE("exp"), 0 },
+	{ "exp negative", ONLY, "'exp':-1", REFUSE, DATE("exp"), 0 },
+	{ "exp -0.5", ONLY, "'exp':-0.5", REFUSE, DATE("exp"), 0 },
+	{ "exp 2^53 + 2", ONLY, "'exp':9007199254740994", REFUSE, DATE("exp"),
+	    0 },
+	/* 2^53 + 1 parses to the double 2^53: refused all the same. */
+	{ "exp 2^53 + 1", ONLY, "'exp':9007199254740993", REFUSE, DATE("exp"),
+	    0 },
+	{ "exp 2^53", ONLY, "'exp':" TWO53, REFUSE, DATE("exp"), 0 },
+	{ "exp 1e300", ONLY, "'exp':1e300", REFUSE, DATE("exp"), 0 },
+	{ "exp null", ONLY, "'exp':null", REFUSE, DATE("exp"), 0 },
+	{ "exp true", ONLY, "'exp':true", REFUSE, DATE("exp"), 0 },
+	{ "exp array", ONLY, "'exp':[" EXP "]", REFUSE, DATE("exp"), 0 },
+	{ "nbf as a string", CLAIMS, "'nbf':'0'", REFUSE, DATE("nbf"), 0 },
+	{ "iat negative", CLAIMS, "'iat':-5", REFUSE, DATE("iat"), 0 },
+	{ "iat past 2^53", CLAIMS, "'iat':1e16", REFUSE, DATE("iat"), 0 },
+	{ "exp 2^53 - 1", ONLY, "'exp':9007199254740991", ALLOW, "",
+	    9007199254740991LL },
+	{ "nbf and iat 0", CLAIMS, "'nbf':0,'iat':0", ALLOW, "", NOW + 3600 },
+	/* the time window, leeway 60 */
+	{ "exp = now - 60", ONLY, "'exp':1699999940", REFUSE, "token expired "
+	    "at 1699999940 (now 1700000000, leeway 60)", 0 },
+	{ "exp = now - 59", ONLY, "'exp':1699999941", ALLOW, "", NOW - 59 },
+	{ "nbf = now + 61", ONLY, "'exp':" EXP ",'nbf':1700000061", REFUSE,
+	    "token not valid before 1700000061 (now 1700000000, leeway 60)",
+	    0 },
+	{ "nbf = now + 60", ONLY, "'exp':" EXP ",'nbf':1700000060", ALLOW, "",
+	    NOW + 3600 },
+	{ "iat = now + 61", ONLY, "'exp':" EXP ",'iat':1700000061", REFUSE,
+	    "token issued in the future at 1700000061 (now 1700000000, "
+	    "leeway 60)", 0 },
+	{ "iat = now + 60", ONLY, "'exp':" EXP ",'iat':1700000060", ALLOW, "",
+	    NOW + 3600 },
+	/* Truncated, not rounded: now - 59.01 is now - 60 once truncated. */
+	{ "fractional exp now - 59.01", ONLY, "'exp':1699999940.99", REFUSE,
+	    "token expired at 1699999940 (now 1700000000, leeway 60)", 0 },
+	{ "fractional exp now + 3600.75", ONLY, "'exp':" EXP ".75", ALLOW, "",
+	    NOW + 3600 },
+	{ "fractional nbf now + 60.9", ONLY,
+	    "'exp':" EXP ",'nbf':1700000060.9", ALLOW, "", NOW + 3600 },
+	{ "fractional iat now + 61.5", ONLY,
+	    "'exp':" EXP ",'iat':1700000061.5", REFUSE, "token issued in the "
+	    "future at 1700000061 (now 1700000000, leeway 60)", 0 },
+	{ "exp in exponent form", ONLY, "'exp':1.7e9", ALLOW, "",
+	    1700000000LL },
+	/* issuer */
+	{ "wrong iss", PAYLOAD, "{'iss':'https://evil.example','aud':'" RES
+	    "','exp':" EXP "}", REFUSE,
+	    "issuer \"https://evil.example\" is not trusted", 0 },
+	{ "iss with a trailing slash", PAYLOAD, "{'iss':'" ISS "/','aud':'"
+	    RES "','exp':" EXP "}", REFUSE,
+	    "issuer \"" ISS "/\" is not trusted", 0 },
+	{ "missing iss", PAYLOAD, "{'aud':'" RES "','exp':" EXP "}", REFUSE,
+	    "token has no iss string", 0 },
+	{ "iss that is an array", PAYLOAD, "{'iss':['" ISS "'],'aud':'" RES
+	    "','exp':" EXP "}", REFUSE, "token has no iss string", 0 },
+	/* audience */
+	{ "wrong aud", PAYLOAD, "{'iss':'" ISS "','aud':'https://other."
+	    "example','exp':" EXP "}", REFUSE, "aud does not contain " RES, 0 },
+	{ "missing aud", PAYLOAD, "{'iss':'" ISS "','exp':" EXP "}", REFUSE,
+	    "token has no aud", 0 },
+	{ "aud array without the resource", PAYLOAD, "{'iss':'" ISS "','aud':"
+	    "['https://a.example','" RES "/'],'exp':" EXP "}", REFUSE,
+	    "aud does not contain " RES, 0 },
+	{ "empty aud array", PAYLOAD, "{'iss':'" ISS "','aud':[],'exp':" EXP
+	    "}", REFUSE, "aud does not contain " RES, 0 },
+	{ "aud array with a non-string", PAYLOAD, "{'iss':'" ISS "','aud':['"
+	    RES "',5],'exp':" EXP "}", REFUSE,
+	    "aud holds a value that is not a string", 0 },
+	{ "aud that is a number", PAYLOAD, "{'iss':'" ISS "','aud':1,'exp':"
+	    EXP "}", REFUSE, "aud is neither a string nor an array of strings",
+	    0 },
+	{ "aud that differs in case", PAYLOAD, "{'iss':'" ISS "','aud':"
+	    "'HTTPS://MCP.EXAMPLE/MCP','exp':" EXP "}", REFUSE,
+	    "aud does not contain " RES, 0 },
+	/*
+	 * A JSON string may spell a NUL as \u0000; C strings end there: an
+	 * aud or sub must not pass as a shorter one.
+	 */
+	{ "aud with an escaped NUL after the resource URL", PAYLOAD,
+	    "{'iss':'" ISS "','aud':'" RES "\\u0000.evil.example','exp':" EXP
+	    "}", REFUSE, "payload: JSON text contains a NUL byte", 0 },
+	{ "sub with an escaped NUL", ONLY,
+	    "'exp':" EXP ",'sub':'alice\\u0000admin'", REFUSE,
+	    "payload: JSON text contains a NUL byte", 0 },
+	/* identity and scope members of the wrong type */
+	{ "scope that is an array", CLAIMS, "'scope':['a']", REFUSE,
+	    "scope is not a string", 0 },
+	{ "scp that is a number", CLAIMS, "'scp':5", REFUSE,
+	    "scp is not a string or an array of strings", 0 },
+	{ "scp element with a space", CLAIMS, "'scp':['a b']", REFUSE,
+	    "scp holds a value that is not a scope", 0 },
+	{ "scopes element not a string", CLAIMS, "'scopes':['a',1]", REFUSE,
+	    "scopes holds a value that is not a scope", 0 },
+	{ "sub that is a number", ONLY, "'exp':" EXP ",'sub':42", REFUSE,
+	    "sub is not a string", 0 },
+	{ "client_id that is an object", CLAIMS, "'client_id':{}", REFUSE,
+	    "client_id is not a string", 0 },
+	{ "azp that is null", CLAIMS, "'azp':null", REFUSE,
+	    "azp is not a string", 0 },
+	/* duplicate member names, at any depth */
+	{ "payload with two sub", CLAIMS, "'sub':'mallory'", REFUSE,
+	    DUP("payload"), 0 },
+	{ "payload with two exp", CLAIMS, "'exp':1700007200", REFUSE,
+	    DUP("payload"), 0 },
+	{ "duplicate nested in an object", CLAIMS,
+	    "'ctx':{'a':{'role':'user','role':'admin'}}", REFUSE,
+	    DUP("payload"), 0 },
+	{ "duplicate in an object inside an array", CLAIMS,
+	    "'list':[1,{'x':1,'y':2,'x':3}]", REFUSE, DUP("payload"), 0 },
+	{ "names that differ only in case", CLAIMS, "'Sub':'x','SUB':'y'",
+	    ALLOW, "", NOW + 3600 },
+};
+
+static const char *
+rs_case_token(const struct rs_case *c)
+{
+	switch (c->shape) {
+	case HEADER:
+		return rs_header(J(c->text));
+	case CLAIMS:
+		return rs(claims(c->text));
+	case ONLY:
+		return rs(claims_only(c->text));
+	case PAYLOAD:
+		break;
+	}
+	return rs(J(c->text));
+}
+
+static void
+test_rs_cases(void)
+{
+	struct env *e = env_new(NULL, NULL);
+	const struct rs_case *c;
+	struct decision d;
+	size_t i;
+
+	for (i = 0; i < sizeof(rs_cases) / sizeof(rs_cases[0]); i++) {
+		c = &rs_cases[i];
+		run(e, rs_case_token(c), NULL, &d);
+		is_int(d.code, c->code, label(c->name, "code"));
+		is_str(d.reason, c->reason, label(c->name, "reason"));
+		if (c->code != DECIDE_ALLOW)
+			ok(d.refresh_issuer == -1 && d.claims == NULL &&
+			    d.info.scopes == NULL && d.info.subject == NULL &&
+			    d.missing == NULL,
+			    label(c->name, "no refresh, nothing kept"));
+		else if (c->expires_at != 0)
+			is_int(d.info.expires_at, c->expires_at,
+			    label(c->name, "expires_at"));
+		decision_clear(&d);
+	}
+	env_free(e);
+}
+
+/* Allowed tokens (the usual claims plus members, or iss and aud plus
+ * members) and the identity the decision reports. */
+static const struct {
+	const char *name;
+	enum shape shape;
+	const char *text;
+	const char *subject, *client_id, *scopes;
+} identities[] = {
+	{ "client_id falls back to azp", CLAIMS, "'azp':'app-2'", "alice",
+	    "app-2", "" },
+	{ "client_id wins over azp", CLAIMS, "'azp':'app-2','client_id':'app-1'",
+	    "alice", "app-1", "" },
+	{ "no sub, no client_id, no azp, no scope", ONLY, "'exp':" EXP, NULL,
+	    NULL, "" },
+	{ "scopes from scp array", CLAIMS, "'scp':['read','write']", "alice",
+	    NULL, "read write" },
+	{ "scopes from scopes array", CLAIMS, "'scopes':['a:b','c']", "alice",
+	    NULL, "a:b c" },
+	{ "scopes from scopes string", CLAIMS, "'scopes':'x y z'", "alice",
+	    NULL, "x y z" },
+	{ "scope string wins over scp", CLAIMS, "'scope':'one','scp':['two']",
+	    "alice", NULL, "one" },
+	{ "scp wins over scopes", CLAIMS, "'scp':['two'],'scopes':['three']",
+	    "alice", NULL, "two" },
+	{ "empty scope string", CLAIMS, "'scope':''", "alice", NULL, "" },
+	{ "blanks around and between scopes", CLAIMS, "'scope':'  a   b '",
+	    "alice", NULL, "a b" },
+};
+
+static void
+test_identity(void)
+{
+	struct env *e = env_new(NULL, NULL);
+	struct rs_case c = { NULL, CLAIMS, NULL, ALLOW, "", 0 };
+	struct decision d;
+	const char *n;
+	size_t i;
+
+	for (i = 0; i < sizeof(identities) / sizeof(identities[0]); i++) {
+		n = identities[i].name;
+		c.shape = identities[i].shape;
+		c.text = identities[i].text;
+		run(e, rs_case_token(&c), NULL, &d);
+		is_int(d.code, DECIDE_ALLOW, label(n, "code"));
+		is_str(d.reason, "", label(n, "reason"));
+		is_str(d.info.subject, identities[i].subject,
+		    label(n, "subject"));
+		is_str(d.info.client_id, identities[i].client_id,
+		    label(n, "client_id"));
+		is_str(d.info.scopes, identities[i].scopes, label(n, "scopes"));
+		decision_clear(&d);
+	}
+	env_free(e);
+}
+
 /* ---- accepted tokens and what they tell */
 
 static const struct {
@@ -405,69 +685,6 @@ test_every_algorithm(void)
 	env_free(e);
 }
 
-/* Decide on a valid RS256 token with the given payload; check the
- * identity the decision reports. */
-static void
-identity(const char *name, const char *payload, const char *subject,
-    const char *client_id, const char *scopes)
-{
-	struct env *e = env_new(NULL, NULL);
-	struct decision d;
-
-	run(e, rs(payload), NULL, &d);
-	is_int(d.code, DECIDE_ALLOW, label(name, "code"));
-	is_str(d.reason, "", label(name, "reason"));
-	is_str(d.info.subject, subject, label(name, "subject"));
-	is_str(d.info.client_id, client_id, label(name, "client_id"));
-	is_str(d.info.scopes, scopes, label(name, "scopes"));
-	decision_clear(&d);
-	env_free(e);
-}
-
-static void
-test_identity(void)
-{
-	identity("client_id falls back to azp", claims("'azp':'app-2'"),
-	    "alice", "app-2", "");
-	identity("client_id wins over azp",
-	    claims("'azp':'app-2','client_id':'app-1'"), "alice", "app-1", "");
-	identity("no sub, no client_id, no azp, no scope",
-	    claims_only(jf("'exp':%lld", NOW + 3600)), NULL, NULL, "");
-	identity("scopes from scp array", claims("'scp':['read','write']"),
-	    "alice", NULL, "read write");
-	identity("scopes from scopes array",
-	    claims("'scopes':['a:b','c']"), "alice", NULL, "a:b c");
-	identity("scopes from scopes string", claims("'scopes':'x y z'"),
-	    "alice", NULL, "x y z");
-	identity("scope string wins over scp",
-	    claims("'scope':'one','scp':['two']"), "alice", NULL, "one");
-	identity("scp wins over scopes",
-	    claims("'scp':['two'],'scopes':['three']"), "alice", NULL, "two");
-	identity("empty scope string", claims("'scope':''"), "alice", NULL,
-	    "");
-}
-
-static void
-test_identity_types(void)
-{
-	refuse_default("scope that is an array", rs(claims("'scope':['a']")),
-	    "scope is not a string");
-	refuse_default("scp that is a number", rs(claims("'scp':5")),
-	    "scp is not a string or an array of strings");
-	refuse_default("scp element with a space",
-	    rs(claims("'scp':['a b']")), "scp holds a value that is not a scope");
-	refuse_default("scopes element not a string",
-	    rs(claims("'scopes':['a',1]")),
-	    "scopes holds a value that is not a scope");
-	refuse_default("sub that is a number",
-	    rs(claims_only(jf("'exp':%lld,'sub':42", NOW + 3600))),
-	    "sub is not a string");
-	refuse_default("client_id that is an object",
-	    rs(claims("'client_id':{}")), "client_id is not a string");
-	refuse_default("azp that is null", rs(claims("'azp':null")),
-	    "azp is not a string");
-}
-
 /* ---- the header */
 
 static void
@@ -506,26 +723,6 @@ test_hmac_with_public_key(void)
 }
 
 static void
-test_header_alg(void)
-{
-	refuse_default("header without alg",
-	    tok(rsa, "RS256", J("{'kid':'rsa'}"), claims("")),
-	    "header has no alg string");
-	refuse_default("alg that is a number",
-	    tok(rsa, "RS256", J("{'alg':256,'kid':'rsa'}"), claims("")),
-	    "header has no alg string");
-	refuse_default("alg in lower case",
-	    tok(rsa, "RS256", H("rs256", "rsa"), claims("")),
-	    "algorithm \"rs256\" is not allowed");
-	refuse_default("unknown alg",
-	    tok(rsa, "RS256", H("RSA-OAEP", "rsa"), claims("")),
-	    "algorithm \"RSA-OAEP\" is not allowed");
-	refuse_default("kid that is a number",
-	    tok(rsa, "RS256", J("{'alg':'RS256','kid':7}"), claims("")),
-	    "kid is not a string");
-}
-
-static void
 test_header_names_key(void)
 {
 	static const struct {
@@ -548,24 +745,6 @@ test_header_names_key(void)
 	    rs_header(J("{'alg':'RS256','kid':'rsa','jwk':null}")),
 	    "header names a key (jwk); keys come only from the issuer's key "
 	    "set");
-}
-
-static void
-test_crit(void)
-{
-	refuse_default("crit naming an unknown extension",
-	    rs_header(J("{'alg':'RS256','kid':'rsa','crit':['exp'],"
-	    "'exp':1}")), "header crit names an unsupported extension");
-	refuse_default("crit naming b64",
-	    rs_header(J("{'alg':'RS256','kid':'rsa','crit':['b64'],"
-	    "'b64':true}")), "header crit names an unsupported extension");
-	/* RFC 7797 demands crit with b64; without it, still refused. */
-	refuse_default("b64 false without crit",
-	    rs_header(J("{'alg':'RS256','kid':'rsa','b64':false}")),
-	    "header b64 (RFC 7797 unencoded payload) is not supported");
-	refuse_default("b64 true without crit",
-	    rs_header(J("{'alg':'RS256','kid':'rsa','b64':true}")),
-	    "header b64 (RFC 7797 unencoded payload) is not supported");
 }
 
 static void
@@ -984,103 +1163,6 @@ test_ed25519_high_s(void)
 
 /* ---- claims */
 
-/* The refusal of a bad NumericDate (json_date's range is [0, 2^53)). */
-static const char *
-bad_date(const char *name)
-{
-	return fmt("%s is not a number in [0, 2^53)", name);
-}
-
-static void
-test_dates(void)
-{
-	refuse_default("missing exp", rs(claims_only("'sub':'alice'")),
-	    "token has no exp");
-	refuse_default("exp as a string",
-	    rs(claims_only(jf("'exp':'%lld'", NOW + 3600))), bad_date("exp"));
-	refuse_default("exp negative", rs(claims_only("'exp':-1")),
-	    bad_date("exp"));
-	refuse_default("exp -0.5", rs(claims_only("'exp':-0.5")),
-	    bad_date("exp"));
-	refuse_default("exp 2^53 + 2", rs(claims_only("'exp':9007199254740994")),
-	    bad_date("exp"));
-	/* 2^53 + 1 parses to the double 2^53: refused all the same. */
-	refuse_default("exp 2^53 + 1", rs(claims_only("'exp':9007199254740993")),
-	    bad_date("exp"));
-	refuse_default("exp 2^53", rs(claims_only("'exp':" TWO53)),
-	    bad_date("exp"));
-	refuse_default("exp 1e300", rs(claims_only("'exp':1e300")),
-	    bad_date("exp"));
-	refuse_default("exp null", rs(claims_only("'exp':null")),
-	    bad_date("exp"));
-	refuse_default("exp true", rs(claims_only("'exp':true")),
-	    bad_date("exp"));
-	refuse_default("exp array", rs(claims_only(jf("'exp':[%lld]",
-	    NOW + 3600))), bad_date("exp"));
-	refuse_default("nbf as a string", rs(claims("'nbf':'0'")),
-	    bad_date("nbf"));
-	refuse_default("iat negative", rs(claims("'iat':-5")), bad_date("iat"));
-	refuse_default("iat past 2^53", rs(claims("'iat':1e16")),
-	    bad_date("iat"));
-	allow_default("exp 2^53 - 1",
-	    rs(claims_only("'exp':9007199254740991")));
-	allow_default("nbf and iat 0", rs(claims("'nbf':0,'iat':0")));
-}
-
-/* Decide on a token with these date members (and iss, aud) at NOW. */
-static void
-window(const char *name, const char *dates, enum decide_code code,
-    const char *reason, long long expires_at)
-{
-	struct env *e = env_new("leeway 60\n", NULL);
-	struct decision d;
-
-	run(e, rs(claims_only(dates)), NULL, &d);
-	is_int(d.code, code, label(name, "code"));
-	is_str(d.reason, reason, label(name, "reason"));
-	if (code == DECIDE_ALLOW)
-		is_int(d.info.expires_at, expires_at, label(name, "expires_at"));
-	decision_clear(&d);
-	env_free(e);
-}
-
-static void
-test_time_window(void)
-{
-	const long long far = NOW + 3600;
-
-	window("exp = now - 60 (leeway 60)", jf("'exp':%lld", NOW - 60),
-	    DECIDE_INVALID_TOKEN, fmt("token expired at %lld (now %lld, "
-	    "leeway 60)", NOW - 60, NOW), 0);
-	window("exp = now - 59 (leeway 60)", jf("'exp':%lld", NOW - 59),
-	    DECIDE_ALLOW, "", NOW - 59);
-	window("nbf = now + 61", jf("'exp':%lld,'nbf':%lld", far, NOW + 61),
-	    DECIDE_INVALID_TOKEN, fmt("token not valid before %lld (now %lld, "
-	    "leeway 60)", NOW + 61, NOW), 0);
-	window("nbf = now + 60", jf("'exp':%lld,'nbf':%lld", far, NOW + 60),
-	    DECIDE_ALLOW, "", far);
-	window("iat = now + 61", jf("'exp':%lld,'iat':%lld", far, NOW + 61),
-	    DECIDE_INVALID_TOKEN, fmt("token issued in the future at %lld "
-	    "(now %lld, leeway 60)", NOW + 61, NOW), 0);
-	window("iat = now + 60", jf("'exp':%lld,'iat':%lld", far, NOW + 60),
-	    DECIDE_ALLOW, "", far);
-	/* Truncated, not rounded: now - 59.01 is now - 60 once truncated. */
-	window("fractional exp now - 59.01 truncates to now - 60",
-	    jf("'exp':%lld.99", NOW - 60), DECIDE_INVALID_TOKEN,
-	    fmt("token expired at %lld (now %lld, leeway 60)", NOW - 60, NOW),
-	    0);
-	window("fractional exp now + 3600.75", jf("'exp':%lld.75", far),
-	    DECIDE_ALLOW, "", far);
-	window("fractional nbf now + 60.9 truncates to now + 60",
-	    jf("'exp':%lld,'nbf':%lld.9", far, NOW + 60), DECIDE_ALLOW, "", far);
-	window("fractional iat now + 61.5",
-	    jf("'exp':%lld,'iat':%lld.5", far, NOW + 61), DECIDE_INVALID_TOKEN,
-	    fmt("token issued in the future at %lld (now %lld, leeway 60)",
-	    NOW + 61, NOW), 0);
-	window("exp in exponent form", jf("'exp':1.7e9"), DECIDE_ALLOW, "",
-	    1700000000LL);
-}
-
 static void
 test_leeway_zero(void)
 {
@@ -1099,47 +1181,11 @@ test_leeway_zero(void)
 }
 
 static void
-test_issuer(void)
-{
-	refuse_default("wrong iss", rs(jf("{'iss':'https://evil.example',"
-	    "'aud':'%s','exp':%lld}", RES, NOW + 3600)),
-	    "issuer \"https://evil.example\" is not trusted");
-	refuse_default("iss with a trailing slash", rs(jf("{'iss':'%s/',"
-	    "'aud':'%s','exp':%lld}", ISS, RES, NOW + 3600)),
-	    "issuer \"" ISS "/\" is not trusted");
-	refuse_default("missing iss", rs(jf("{'aud':'%s','exp':%lld}", RES,
-	    NOW + 3600)), "token has no iss string");
-	refuse_default("iss that is an array", rs(jf("{'iss':['%s'],"
-	    "'aud':'%s','exp':%lld}", ISS, RES, NOW + 3600)),
-	    "token has no iss string");
-}
-
-static void
 test_audience(void)
 {
 	const long long exp = NOW + 3600;
 	struct env *e;
 	struct decision d;
-
-	refuse_default("wrong aud", rs(jf("{'iss':'%s','aud':'https://other."
-	    "example','exp':%lld}", ISS, exp)),
-	    "aud does not contain " RES);
-	refuse_default("missing aud", rs(jf("{'iss':'%s','exp':%lld}", ISS,
-	    exp)), "token has no aud");
-	refuse_default("aud array without the resource",
-	    rs(jf("{'iss':'%s','aud':['https://a.example','%s/'],'exp':%lld}",
-	    ISS, RES, exp)), "aud does not contain " RES);
-	refuse_default("empty aud array", rs(jf("{'iss':'%s','aud':[],"
-	    "'exp':%lld}", ISS, exp)), "aud does not contain " RES);
-	refuse_default("aud array with a non-string",
-	    rs(jf("{'iss':'%s','aud':['%s',5],'exp':%lld}", ISS, RES, exp)),
-	    "aud holds a value that is not a string");
-	refuse_default("aud that is a number", rs(jf("{'iss':'%s','aud':1,"
-	    "'exp':%lld}", ISS, exp)),
-	    "aud is neither a string nor an array of strings");
-	refuse_default("aud that differs in case",
-	    rs(jf("{'iss':'%s','aud':'HTTPS://MCP.EXAMPLE/MCP','exp':%lld}",
-	    ISS, exp)), "aud does not contain " RES);
 
 	e = env_new(NULL, NULL);
 	run(e, rs(jf("{'iss':'%s','aud':['https://a.example','%s'],"
@@ -1164,23 +1210,6 @@ test_audience(void)
 	env_free(e);
 }
 
-/*
- * A JSON string may spell a NUL as \u0000; C strings end there.  The
- * token's aud below is not the resource URL and must not pass as it, nor
- * may a sub pass as a shorter one.  (Expected: refused like a raw NUL.)
- */
-static void
-test_escaped_nul(void)
-{
-	refuse_default("aud with an escaped NUL after the resource URL",
-	    rs(jf("{'iss':'%s','aud':'%s\\u0000.evil.example','exp':%lld}",
-	    ISS, RES, NOW + 3600)),
-	    "payload: JSON text contains a NUL byte");
-	refuse_default("sub with an escaped NUL",
-	    rs(claims_only(jf("'exp':%lld,'sub':'alice\\u0000admin'",
-	    NOW + 3600))), "payload: JSON text contains a NUL byte");
-}
-
 /* ---- JSON and encoding */
 
 static void
@@ -1189,26 +1218,6 @@ test_duplicates(void)
 	const char *many;
 	int i;
 
-	refuse_default("payload with two sub",
-	    rs(claims("'sub':'mallory'")),
-	    "payload: duplicate member name in JSON object");
-	refuse_default("payload with two exp", rs(claims(jf("'exp':%lld",
-	    NOW + 7200))), "payload: duplicate member name in JSON object");
-	refuse_default("duplicate nested in an object",
-	    rs(claims("'ctx':{'a':{'role':'user','role':'admin'}}")),
-	    "payload: duplicate member name in JSON object");
-	refuse_default("duplicate in an object inside an array",
-	    rs(claims("'list':[1,{'x':1,'y':2,'x':3}]")),
-	    "payload: duplicate member name in JSON object");
-	refuse_default("header with two kid",
-	    rs_header(J("{'alg':'RS256','kid':'rsa','kid':'rsa'}")),
-	    "header: duplicate member name in JSON object");
-	refuse_default("header with two alg",
-	    rs_header(J("{'alg':'none','kid':'rsa','alg':'RS256'}")),
-	    "header: duplicate member name in JSON object");
-	refuse_default("header duplicate nested",
-	    rs_header(J("{'alg':'RS256','kid':'rsa','x':{'a':1,'a':1}}")),
-	    "header: duplicate member name in JSON object");
 	/* Past 16 members the check sorts names; still found. */
 	many = "";
 	for (i = 0; i < 30; i++)
@@ -1220,8 +1229,6 @@ test_duplicates(void)
 	    rs(claims(fmt("%s'aud':'%s'", many, RES))),
 	    "payload: duplicate member name in JSON object");
 	allow_default("34 distinct claims", rs(claims(fmt("%s'c30':0", many))));
-	allow_default("names that differ only in case",
-	    rs(claims("'Sub':'x','SUB':'y'")));
 }
 
 /* json padded with blanks (after the object) so its length is 1 mod 3:
@@ -1544,17 +1551,17 @@ int
 main(void)
 {
 	static void (*const tests[])(void) = {
-		test_every_algorithm, test_identity, test_identity_types,
-		test_alg_none, test_hmac_with_public_key, test_header_alg,
-		test_header_names_key, test_crit, test_require_typ,
+		test_every_algorithm, test_identity,
+		test_rs_cases, test_alg_none, test_hmac_with_public_key,
+		test_header_names_key, test_require_typ,
 		test_algorithms_directive, test_kid_of_other_key,
 		test_unknown_kid, test_two_issuers, test_no_kid,
 		test_key_use_and_alg, test_shared_kid, test_algorithm_confusion,
 		test_tampered, test_empty_signature, test_ecdsa_range,
 		test_signature_length, test_strip0, test_pss_salt,
 		test_ed25519_high_s,
-		test_dates, test_time_window, test_leeway_zero, test_issuer,
-		test_audience, test_escaped_nul, test_duplicates,
+		test_leeway_zero,
+		test_audience, test_duplicates,
 		test_base64url, test_segments, test_size, test_nesting,
 		test_not_objects, test_insufficient_scope,
 		test_required_override, test_outcomes,

@@ -324,6 +324,39 @@ test_no_usable_key(void)
 	}
 }
 
+#define NO_KEYS "key set has no \"keys\" array"
+
+/* Documents that are not key sets; @ stands for a good JWK. */
+static const struct {
+	const char *name, *text, *reason;
+} not_sets[] = {
+	{ "an array", "[]", NO_KEYS },
+	{ "a string", "\"keys\"", NO_KEYS },
+	{ "an empty object", "{}", NO_KEYS },
+	{ "keys that is an object", "{\"keys\":{}}", NO_KEYS },
+	{ "keys that is null", "{\"keys\":null}", NO_KEYS },
+	{ "Keys in another case", "{\"Keys\":[@]}", NO_KEYS },
+	{ "a key set inside an array", "[{\"keys\":[@]}]", NO_KEYS },
+	{ "malformed JSON", "{\"keys\":[", "key set: malformed JSON" },
+	{ "empty text", "", "key set: malformed JSON" },
+	{ "trailing data", "{\"keys\":[@]} x", "key set: malformed JSON" },
+	{ "two keys members", "{\"keys\":[@],\"keys\":[@]}",
+	    "key set: duplicate member name in JSON object" },
+};
+
+/* text with each @ replaced by key. */
+static const char *
+with_key(const char *text, const char *key)
+{
+	const char *s = "", *at;
+
+	while ((at = strchr(text, '@')) != NULL) {
+		s = fmt("%s%.*s%s", s, (int)(at - text), text, key);
+		text = at + 1;
+	}
+	return fmt("%s%s", s, text);
+}
+
 static void
 test_not_a_key_set(void)
 {
@@ -331,26 +364,9 @@ test_not_a_key_set(void)
 	char *nul;
 	int i;
 
-	refused("an array", "[]", "key set has no \"keys\" array");
-	refused("a string", "\"keys\"", "key set has no \"keys\" array");
-	refused("an empty object", "{}", "key set has no \"keys\" array");
-	refused("keys that is an object", "{\"keys\":{}}",
-	    "key set has no \"keys\" array");
-	refused("keys that is null", "{\"keys\":null}",
-	    "key set has no \"keys\" array");
-	s = fmt("{\"Keys\":[%s]}", good);
-	refused("Keys in another case", s,
-	    "key set has no \"keys\" array");
-	s = fmt("[{\"keys\":[%s]}]", good);
-	refused("a key set inside an array", s,
-	    "key set has no \"keys\" array");
-	refused("malformed JSON", "{\"keys\":[", "key set: malformed JSON");
-	refused("empty text", "", "key set: malformed JSON");
-	s = fmt("{\"keys\":[%s]} x", good);
-	refused("trailing data", s, "key set: malformed JSON");
-	s = fmt("{\"keys\":[%s],\"keys\":[%s]}", good, good);
-	refused("two keys members", s,
-	    "key set: duplicate member name in JSON object");
+	for (i = 0; i < (int)(sizeof(not_sets) / sizeof(not_sets[0])); i++)
+		refused(not_sets[i].name, with_key(not_sets[i].text, good),
+		    not_sets[i].reason);
 	s = fmt("{\"keys\":[{\"kid\":\"b\",%s]}", jwk(ed, "a", NULL, NULL) + 1);
 	refused("a JWK with two kid members", s,
 	    "key set: duplicate member name in JSON object");
@@ -497,100 +513,118 @@ find(const char *name, const char *kid, const char *alg,
 	return k;
 }
 
-/* find() expecting a key: its signature length tells which one. */
-static void
-found(const char *name, const char *kid, const char *alg, size_t siglen,
-    const char *crv)
-{
-	const crypto_key *k = find(name, kid, alg, JWKS_FOUND, NULL);
+/*
+ * One jwks_find per row against the set built for it: a found key is
+ * told by its signature length and curve, a miss by its kind and reason.
+ */
+struct find_case {
+	const char *name, *kid, *alg;
+	enum jwks_miss miss;
+	size_t siglen;		/* JWKS_FOUND */
+	const char *crv;	/* JWKS_FOUND: the key's curve, or NULL */
+	const char *reason;	/* a miss */
+};
 
-	if (k == NULL) {
-		ok(0, label(name, "which key"));
-		return;
+#define FOUND(siglen, crv) JWKS_FOUND, siglen, crv, NULL
+#define MISS(m, reason) m, 0, NULL, reason
+
+/*
+ * a: RSA-2048; b: P-256; c: RSA-3072 for PS256 only; d: Ed25519 for
+ * encryption; no kid: P-384; e: RSA-2048 with use "Sig".
+ */
+static const struct find_case six[] = {
+	{ "kid a, RS256", "a", "RS256", FOUND(256, NULL) },
+	{ "kid a, PS512", "a", "PS512", FOUND(256, NULL) },
+	{ "kid b, ES256", "b", "ES256", FOUND(64, "P-256") },
+	{ "kid c, PS256", "c", "PS256", FOUND(384, NULL) },
+	{ "unknown kid", "nope", "RS256",
+	    MISS(JWKS_UNKNOWN, "no key with kid \"nope\"") },
+	{ "kid in another case", "A", "RS256",
+	    MISS(JWKS_UNKNOWN, "no key with kid \"A\"") },
+	{ "empty kid", "", "RS256", MISS(JWKS_UNKNOWN, "no key with kid \"\"") },
+	{ "kid b (EC) for RS256", "b", "RS256", MISS(JWKS_UNFIT,
+	    "key \"b\" is of another key type (EC key, token alg RS256)") },
+	{ "kid a (RSA) for EdDSA", "a", "EdDSA", MISS(JWKS_UNFIT,
+	    "key \"a\" is of another key type (RSA key, token alg EdDSA)") },
+	{ "kid b (P-256) for ES512", "b", "ES512", MISS(JWKS_UNFIT,
+	    "key \"b\" is on another curve (EC key, token alg ES512)") },
+	{ "kid c (alg PS256) for RS256", "c", "RS256", MISS(JWKS_UNFIT,
+	    "key \"c\" is for another algorithm (RSA key, token alg RS256)") },
+	{ "kid d (use enc) for EdDSA", "d", "EdDSA", MISS(JWKS_UNFIT,
+	    "key \"d\" is not for signatures (OKP key, token alg EdDSA)") },
+	{ "kid e (use Sig) for RS256", "e", "RS256", MISS(JWKS_UNFIT,
+	    "key \"e\" is not for signatures (RSA key, token alg RS256)") },
+	{ "no kid, ES384: the one P-384 key", NULL, "ES384", FOUND(96, "P-384") },
+	{ "no kid, ES256: the one P-256 key (it has a kid)", NULL, "ES256",
+	    FOUND(64, "P-256") },
+	{ "no kid, RS256: c is for PS256, e not for sig", NULL, "RS256",
+	    FOUND(256, NULL) },
+	{ "no kid, PS256: a and c fit", NULL, "PS256", MISS(JWKS_UNFIT,
+	    "token has no kid and 2 keys fit alg PS256") },
+	{ "no kid, EdDSA: the Ed25519 key is for enc", NULL, "EdDSA",
+	    MISS(JWKS_UNKNOWN, "no key fits alg EdDSA") },
+	{ "no kid, ES512: no P-521 key", NULL, "ES512",
+	    MISS(JWKS_UNKNOWN, "no key fits alg ES512") },
+}, enc_first[] = {
+	/* One kid on two keys: the one that fits is chosen, either order. */
+	{ "shared kid, enc key first", "k", "RS256", FOUND(256, NULL) },
+}, enc_last[] = {
+	{ "shared kid, enc key last", "k", "RS256", FOUND(256, NULL) },
+}, ec_rsa[] = {
+	{ "shared kid, EC and RSA, RS256", "k", "RS256", FOUND(256, NULL) },
+	{ "shared kid, EC and RSA, ES256", "k", "ES256", FOUND(64, "P-256") },
+	{ "shared kid, EC and RSA, EdDSA", "k", "EdDSA", MISS(JWKS_UNFIT,
+	    "key \"k\" is of another key type (RSA key, token alg EdDSA)") },
+}, use_number[] = {
+	/* A use that is not a string makes the key unusable for signing. */
+	{ "use that is a number", "u", "RS256", MISS(JWKS_UNFIT,
+	    "key \"u\" is not for signatures (RSA key, token alg RS256)") },
+};
+
+/* Parse text and run each of the n cases against it. */
+static void
+find_cases(const char *text, size_t nkeys, const struct find_case *c,
+    size_t n)
+{
+	const crypto_key *k;
+	char err[256];
+	size_t i;
+
+	if ((find_set = parse(text, err, sizeof(err))) == NULL)
+		bail(err);
+	is_int((long long)jwks_count(find_set), (long long)nkeys,
+	    label(c[0].name, "keys in the set"));
+	for (i = 0; i < n; i++) {
+		k = find(c[i].name, c[i].kid, c[i].alg, c[i].miss, c[i].reason);
+		if (c[i].miss == JWKS_FOUND)
+			ok(k != NULL && crypto_key_sig_len(k) == c[i].siglen &&
+			    (c[i].crv == NULL ? crypto_key_crv(k) == NULL :
+			    crypto_key_crv(k) != NULL &&
+			    strcmp(crypto_key_crv(k), c[i].crv) == 0),
+			    label(c[i].name, "which key"));
 	}
-	ok(crypto_key_sig_len(k) == siglen && (crv == NULL ?
-	    crypto_key_crv(k) == NULL : crypto_key_crv(k) != NULL &&
-	    strcmp(crypto_key_crv(k), crv) == 0), label(name, "which key"));
+	jwks_free(find_set);
+	find_set = NULL;
 }
+
+#define FIND_CASES(text, nkeys, c) \
+	find_cases(text, nkeys, c, sizeof(c) / sizeof(c[0]))
 
 static void
 test_find(void)
 {
-	char err[256];
-
-	/*
-	 * a: RSA-2048; b: P-256; c: RSA-3072 for PS256 only; d: Ed25519 for
-	 * encryption; no kid: P-384; e: RSA-2048 with use "Sig".
-	 */
-	find_set = parse(set_of(6, jwk(rsa, "a", NULL, NULL),
+	FIND_CASES(set_of(6, jwk(rsa, "a", NULL, NULL),
 	    jwk(p256, "b", NULL, "sig"), jwk(rsa3072, "c", "PS256", NULL),
 	    jwk(ed, "d", NULL, "enc"), jwk(p384, NULL, NULL, NULL),
-	    jwk(rsa, "e", NULL, "Sig")), err, sizeof(err));
-	if (find_set == NULL)
-		bail(err);
-	is_int((long long)jwks_count(find_set), 6, "find set: six keys");
-
-	found("kid a, RS256", "a", "RS256", 256, NULL);
-	found("kid a, PS512", "a", "PS512", 256, NULL);
-	found("kid b, ES256", "b", "ES256", 64, "P-256");
-	found("kid c, PS256", "c", "PS256", 384, NULL);
-	find("unknown kid", "nope", "RS256", JWKS_UNKNOWN,
-	    "no key with kid \"nope\"");
-	find("kid in another case", "A", "RS256", JWKS_UNKNOWN,
-	    "no key with kid \"A\"");
-	find("empty kid", "", "RS256", JWKS_UNKNOWN, "no key with kid \"\"");
-	find("kid b (EC) for RS256", "b", "RS256", JWKS_UNFIT,
-	    "key \"b\" is of another key type (EC key, token alg RS256)");
-	find("kid a (RSA) for EdDSA", "a", "EdDSA", JWKS_UNFIT,
-	    "key \"a\" is of another key type (RSA key, token alg EdDSA)");
-	find("kid b (P-256) for ES512", "b", "ES512", JWKS_UNFIT,
-	    "key \"b\" is on another curve (EC key, token alg ES512)");
-	find("kid c (alg PS256) for RS256", "c", "RS256", JWKS_UNFIT,
-	    "key \"c\" is for another algorithm (RSA key, token alg RS256)");
-	find("kid d (use enc) for EdDSA", "d", "EdDSA", JWKS_UNFIT,
-	    "key \"d\" is not for signatures (OKP key, token alg EdDSA)");
-	find("kid e (use Sig) for RS256", "e", "RS256", JWKS_UNFIT,
-	    "key \"e\" is not for signatures (RSA key, token alg RS256)");
-
-	found("no kid, ES384: the one P-384 key", NULL, "ES384", 96, "P-384");
-	found("no kid, ES256: the one P-256 key (it has a kid)", NULL, "ES256",
-	    64, "P-256");
-	found("no kid, RS256: c is for PS256, e not for sig", NULL, "RS256",
-	    256, NULL);
-	find("no kid, PS256: a and c fit", NULL, "PS256", JWKS_UNFIT,
-	    "token has no kid and 2 keys fit alg PS256");
-	find("no kid, EdDSA: the Ed25519 key is for enc", NULL, "EdDSA",
-	    JWKS_UNKNOWN, "no key fits alg EdDSA");
-	find("no kid, ES512: no P-521 key", NULL, "ES512", JWKS_UNKNOWN,
-	    "no key fits alg ES512");
-	jwks_free(find_set);
-
-	/* One kid on two keys: the one that fits is chosen, either order. */
-	find_set = parse(set_of(2, jwk(rsa3072, "k", NULL, "enc"),
-	    jwk(rsa, "k", NULL, "sig")), err, sizeof(err));
-	found("shared kid, enc key first", "k", "RS256", 256, NULL);
-	jwks_free(find_set);
-	find_set = parse(set_of(2, jwk(rsa, "k", NULL, "sig"),
-	    jwk(rsa3072, "k", NULL, "enc")), err, sizeof(err));
-	found("shared kid, enc key last", "k", "RS256", 256, NULL);
-	jwks_free(find_set);
-	find_set = parse(set_of(2, jwk(p256, "k", NULL, NULL),
-	    jwk(rsa, "k", NULL, NULL)), err, sizeof(err));
-	found("shared kid, EC and RSA, RS256", "k", "RS256", 256, NULL);
-	found("shared kid, EC and RSA, ES256", "k", "ES256", 64, "P-256");
-	find("shared kid, EC and RSA, EdDSA", "k", "EdDSA", JWKS_UNFIT,
-	    "key \"k\" is of another key type (RSA key, token alg EdDSA)");
-	jwks_free(find_set);
-
-	/* A use that is not a string makes the key unusable for signing. */
-	find_set = parse(set_of(2, fmt("{\"use\":1,%s", jwk(rsa, "u", NULL,
-	    NULL) + 1), jwk(ed, "ed", NULL, NULL)), err, sizeof(err));
-	is_int((long long)jwks_count(find_set), 2,
-	    "use that is a number: key kept");
-	find("use that is a number", "u", "RS256", JWKS_UNFIT,
-	    "key \"u\" is not for signatures (RSA key, token alg RS256)");
-	jwks_free(find_set);
-	find_set = NULL;
+	    jwk(rsa, "e", NULL, "Sig")), 6, six);
+	FIND_CASES(set_of(2, jwk(rsa3072, "k", NULL, "enc"),
+	    jwk(rsa, "k", NULL, "sig")), 2, enc_first);
+	FIND_CASES(set_of(2, jwk(rsa, "k", NULL, "sig"),
+	    jwk(rsa3072, "k", NULL, "enc")), 2, enc_last);
+	FIND_CASES(set_of(2, jwk(p256, "k", NULL, NULL),
+	    jwk(rsa, "k", NULL, NULL)), 2, ec_rsa);
+	FIND_CASES(set_of(2, fmt("{\"use\":1,%s", jwk(rsa, "u", NULL,
+	    NULL) + 1), jwk(ed, "ed", NULL, NULL)), 2, use_number);
 }
 
 /* ---- sharing */
