@@ -53,8 +53,6 @@
 # and strace profile of mcpauth during (m) runs of PDUR (4) seconds.
 set -eu
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
 DUR=${DUR:-4}
 ROUNDS=${ROUNDS:-3}
 CONNS=${CONNS:-32}
@@ -75,9 +73,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say() { printf '# %s\n' "$*" >&2; }
-die() { printf 'bench_nginx: %s\n' "$*" >&2; exit 1; }
-t_start=$(date +%s)
+BENCH=bench_nginx
+. "$(dirname "$0")/common.sh"
 
 # --- machine -------------------------------------------------------------------
 echo "bench_nginx: mcpauth behind nginx auth_request, end to end"
@@ -99,81 +96,30 @@ echo
 command -v nginx >/dev/null || die "nginx not installed"
 command -v wrk >/dev/null || die "wrk not installed"
 
-# --- build -----------------------------------------------------------------------
-say "building"
-make -s build/mcpauth build/mint build/bench_verify >&2
-# shellcheck disable=SC2046
-cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -pthread \
-	-o build/noop_responder tests/bench/noop_responder.c \
-	$(pkg-config --cflags --libs fcgi 2>/dev/null || echo -lfcgi) -lpthread
-MCPAUTH=$top/build/mcpauth
-MINT=$top/build/mint
+bench_build noop_responder
 NOOP=$top/build/noop_responder
 LUA=$top/tests/bench/tokens.lua
-ROOTOPT=""
-[ "$(id -u)" -eq 0 ] && ROOTOPT=--allow-root
 
 # --- keys and tokens --------------------------------------------------------------
 say "keys and tokens"
-ISS=https://as.example.com
-RES=https://mcp.example.com/mcp
-"$MINT" keygen rsa2048 "$T/k1.pem"
-"$MINT" keygen p256 "$T/k2.pem"
+bench_keys
 "$MINT" keygen rsa2048 "$T/wrong.pem"
-"$MINT" jwks "$T/k1.pem,k1,RS256,sig" "$T/k2.pem,k2,ES256,sig" > "$T/jwks.json"
-now=$(date +%s)
-payload="{\"iss\":\"$ISS\",\"sub\":\"user-%d\",\"aud\":\"$RES\",\"exp\":$((now + 7200)),\"iat\":$now,\"nbf\":$now,\"jti\":\"bench-%d\",\"client_id\":\"bench-client\",\"scope\":\"mcp:read mcp:write\"}"
-# many FILE KEY ALG KID: $DISTINCT tokens, signed by two mints at once.
-many() {
-	local file=$1 key=$2 alg=$3 kid=$4 half=$((DISTINCT / 2)) p1 p2
-	"$MINT" many "$key" "$alg" "$half" "{\"alg\":\"$alg\",\"typ\":\"at+jwt\",\"kid\":\"$kid\"}" \
-		"$payload" 0 > "$file.0" & p1=$!
-	"$MINT" many "$key" "$alg" $((DISTINCT - half)) "{\"alg\":\"$alg\",\"typ\":\"at+jwt\",\"kid\":\"$kid\"}" \
-		"$payload" "$half" > "$file.1" & p2=$!
-	wait "$p1" || die "mint many failed"
-	wait "$p2" || die "mint many failed"
-	cat "$file.0" "$file.1" > "$file"
-	[ "$(wc -l < "$file")" -eq "$DISTINCT" ] || die "expected $DISTINCT tokens in $file"
-}
-many "$T/rs.txt" "$T/k1.pem" RS256 k1
-many "$T/es.txt" "$T/k2.pem" ES256 k2
+many "$T/rs.txt" "$T/k1.pem" RS256 k1 "$DISTINCT" 2
+many "$T/es.txt" "$T/k2.pem" ES256 k2 "$DISTINCT" 2
 head -n 1 "$T/rs.txt" > "$T/one.txt"
 # shellcheck disable=SC2059  # the payload template is the format
 "$MINT" sign "$T/wrong.pem" RS256 '{"alg":"RS256","typ":"at+jwt","kid":"k1"}' \
 	"$(printf "$payload" 0 0)" > "$T/bad.txt"
 
-# --- raw OpenSSL verify ---------------------------------------------------------------
-say "raw OpenSSL verify"
-# bench_verify's openssl_us column: EVP_DigestVerify with a fresh context
-# per check, the way mcpauth calls it.
-build/bench_verify RS256 ES256 > "$T/raw.txt"
-raw_rs=$(awk '$1 == "RS256" { print $3 }' "$T/raw.txt")
-raw_es=$(awk '$1 == "ES256" { print $3 }' "$T/raw.txt")
-speed_rs=$(openssl speed -mr -seconds 1 rsa2048 2>/dev/null |
-	awk -F: '/^\+F2:/ && $3 == 2048 { printf "%.2f", 1e6 / $5 }')
-{ [ -n "$raw_rs" ] && [ -n "$raw_es" ]; } || die "bench_verify failed"
-[ -n "$speed_rs" ] || speed_rs=nan
+bench_raw_verify 1
 
 # --- mcpauth and the noop responders ---------------------------------------------------
-cat > "$T/mcpauth.conf" <<CONF
-issuer $ISS jwks=$T/jwks.json
-resource $RES
-    required_scopes mcp:read
-token_cache_entries $TOKEN_CACHE
-CONF
+bench_conf "$T/mcpauth.conf" "$TOKEN_CACHE"
 "$MCPAUTH" verify -c "$T/mcpauth.conf" < "$T/one.txt" > /dev/null ||
 	die "mcpauth verify refuses the benchmark token"
 "$MCPAUTH" verify -c "$T/mcpauth.conf" < "$T/bad.txt" > /dev/null 2>&1 &&
 	die "mcpauth verify accepts the bad-signature token"
 
-wait_sock() {	# SOCK PID LOG
-	for _ in $(seq 100); do
-		[ -S "$1" ] && return 0
-		kill -0 "$2" 2>/dev/null || { cat "$3" >&2; die "$1: server exited"; }
-		sleep 0.1
-	done
-	die "$1 did not appear"
-}
 MLOG=$T/mcpauth.log
 : > "$MLOG"
 # O_APPEND: the log can be emptied between runs while mcpauth writes on.

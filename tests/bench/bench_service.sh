@@ -43,8 +43,6 @@
 # cases not run are meaningless).
 set -eu
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
 CLIENTS=${CLIENTS:-2}
 THREADS=${THREADS:-2}
 CACHED_N=${CACHED_N:-100000}
@@ -56,85 +54,36 @@ NCPU=$(nproc)
 
 T=$(mktemp -d)
 SPID=""
-BG=""
 cleanup() {
 	trap - EXIT INT TERM
-	for p in $SPID $BG; do kill "$p" 2>/dev/null || true; done
-	for p in $SPID $BG; do wait "$p" 2>/dev/null || true; done
+	for p in $SPID; do kill "$p" 2>/dev/null || true; done
+	for p in $SPID; do wait "$p" 2>/dev/null || true; done
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say() { printf '# %s\n' "$*" >&2; }
-die() { printf 'bench_service: %s\n' "$*" >&2; exit 1; }
-t_start=$(date +%s)
+BENCH=bench_service
+. "$(dirname "$0")/common.sh"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# --- build -------------------------------------------------------------------
-say "building"
-make -s build/mcpauth build/mint build/fcgi_client build/bench_verify >&2
-# shellcheck disable=SC2046
-cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -pthread \
-	-o build/fcgi_null tests/bench/fcgi_null.c \
-	$(pkg-config --cflags --libs fcgi 2>/dev/null || echo -lfcgi)
-MCPAUTH=$top/build/mcpauth
-MINT=$top/build/mint
+bench_build fcgi_null
 FCGI=$top/build/fcgi_client
 NULL=$top/build/fcgi_null
-# serve refuses root unless told; a benchmark on a throwaway box may be root.
-ROOTOPT=""
-if [ "$(id -u)" -eq 0 ] && "$MCPAUTH" --help 2>&1 | grep -q -- --allow-root; then
-	ROOTOPT=--allow-root
-fi
 
 # --- keys and tokens -----------------------------------------------------------
-ISS=https://as.example.com
-RES=https://mcp.example.com/mcp
-"$MINT" keygen rsa2048 "$T/k1.pem"
-"$MINT" keygen p256 "$T/k2.pem"
-"$MINT" jwks "$T/k1.pem,k1,RS256,sig" "$T/k2.pem,k2,ES256,sig" > "$T/jwks.json"
-now=$(date +%s)
-payload="{\"iss\":\"$ISS\",\"sub\":\"user-%d\",\"aud\":\"$RES\",\"exp\":$((now + 7200)),\"iat\":$now,\"nbf\":$now,\"jti\":\"bench-%d\",\"client_id\":\"bench-client\",\"scope\":\"mcp:read mcp:write\"}"
-
-# many FILE KEY ALG KID N: N distinct tokens, signed by CLIENTS mints at once.
-many() {
-	file=$1 key=$2 alg=$3 kid=$4 n=$5
-	pids="" parts=""
-	for j in $(seq 0 $((CLIENTS - 1))); do
-		from=$((n * j / CLIENTS)) to=$((n * (j + 1) / CLIENTS))
-		"$MINT" many "$key" "$alg" $((to - from)) \
-			"{\"alg\":\"$alg\",\"typ\":\"at+jwt\",\"kid\":\"$kid\"}" \
-			"$payload" "$from" > "$file.$j" &
-		pids="$pids $!" parts="$parts $file.$j"
-		BG="$BG $!"
-	done
-	for p in $pids; do wait "$p" || die "mint many failed"; done
-	BG=""
-	# shellcheck disable=SC2086
-	cat $parts > "$file"
-	[ "$(wc -l < "$file")" -eq "$n" ] || die "expected $n tokens in $file"
-}
+bench_keys
 t0=$(date +%s.%N)
-many "$T/rs.txt" "$T/k1.pem" RS256 k1 "$DISTINCT"
+many "$T/rs.txt" "$T/k1.pem" RS256 k1 "$DISTINCT" "$CLIENTS"
 t1=$(date +%s.%N)
-many "$T/es.txt" "$T/k2.pem" ES256 k2 "$RSS_N"
+many "$T/es.txt" "$T/k2.pem" ES256 k2 "$RSS_N" "$CLIENTS"
 t2=$(date +%s.%N)
 head -n 1 "$T/rs.txt" > "$T/one.txt"
 say "$(awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$DISTINCT" -v m="$RSS_N" \
 	'BEGIN { printf "signed %d RS256 tokens in %.1f s, %d ES256 in %.1f s", n, b - a, m, c - b }')"
 
 # --- raw OpenSSL verify cost (nothing else of ours running) -----------------------
-say "raw OpenSSL verify"
-# The openssl_us column of bench_verify: EVP_DigestVerify, a fresh context
-# per check, the same way mcpauth calls it.
-build/bench_verify RS256 ES256 > "$T/raw.txt"
-raw_rs=$(awk '$1 == "RS256" { print $3 }' "$T/raw.txt")
-raw_es=$(awk '$1 == "ES256" { print $3 }' "$T/raw.txt")
-speed_rs=$(openssl speed -mr -seconds 2 rsa2048 2>/dev/null |
-	awk -F: '/^\+F2:/ && $3 == 2048 { printf "%.2f", 1e6 / $5 }')
-if [ -z "$raw_rs" ] || [ -z "$raw_es" ]; then die "bench_verify failed"; fi
-[ -n "$speed_rs" ] || speed_rs=nan
+bench_raw_verify 2
 
 # --- servers ----------------------------------------------------------------------
 # Parameters nginx sends for an auth_request subrequest (no body).
@@ -150,27 +99,12 @@ HTTP_MCP_METHOD=tools/call HTTP_MCP_NAME=tool_7"
 # shellcheck disable=SC2206
 PARAMS=($PARAMS "HTTP_ACCEPT=application/json, text/event-stream")
 
-# wait_sock: until $SOCK exists (the server $SPID must stay up).
-wait_sock() {
-	for _ in $(seq 150); do
-		[ -S "$SOCK" ] && return 0
-		kill -0 "$SPID" 2>/dev/null || { cat "$LOG" >&2; die "server exited"; }
-		sleep 0.1
-	done
-	die "server did not start"
-}
-
 # start_mcpauth NAME CACHE_ENTRIES [ops]: serve on $T/NAME.sock; sets SPID
 # SOCK LOG.  ops: with ten operation_scopes rules, one matching tool_7.
 start_mcpauth() {
 	SOCK=$T/$1.sock LOG=$T/$1.log
 	rm -f "$SOCK"
-	cat > "$T/$1.conf" <<CONF
-issuer $ISS jwks=$T/jwks.json
-resource $RES
-    required_scopes mcp:read
-token_cache_entries $2
-CONF
+	bench_conf "$T/$1.conf" "$2"
 	if [ "${3:-}" = ops ]; then
 		for i in 0 1 2 3 4 5 6 7; do
 			echo "    operation_scopes tools/call name=tool_$i mcp:write"
@@ -183,7 +117,7 @@ CONF
 	"$MCPAUTH" serve -c "$T/$1.conf" --listen "unix:$SOCK" \
 		--threads "$THREADS" $ROOTOPT 2> "$LOG" &
 	SPID=$!
-	wait_sock
+	wait_sock "$SOCK" "$SPID" "$LOG"
 }
 
 # start_null NAME ARGS...: fcgi_null on $T/NAME.sock.
@@ -193,7 +127,7 @@ start_null() {
 	shift
 	"$NULL" "$SOCK" "$THREADS" "$@" 2> "$LOG" &
 	SPID=$!
-	wait_sock
+	wait_sock "$SOCK" "$SPID" "$LOG"
 }
 
 stop() {
