@@ -1,5 +1,6 @@
 /*
- * mcpauth serve: FastCGI on fd 0 or --listen, or one CGI request.
+ * mcpauth serve: FastCGI on fd 0, --listen or a socket passed by systemd,
+ * or one CGI request.
  * Signals go to one thread (sigwait): SIGHUP swaps in a freshly loaded
  * state without waiting on the network, SIGTERM stops accepting and lets
  * requests in flight finish.
@@ -18,6 +19,7 @@
 #include "fetch.h"
 #include "log.h"
 #include "privs.h"
+#include "sdlisten.h"
 #include "service.h"
 #include "state.h"
 
@@ -121,13 +123,20 @@ cmd_serve(const struct cmd_options *o)
 	pthread_t sigthread, refresher;
 	char err[1024];
 	long n;
-	int threads = o->threads, cgi;
+	int threads = o->threads, cgi, sd;
 
 	memset(&s, 0, sizeof(s));
 	s.config = o->config;
 	s.fd = -1;
 	pthread_mutex_init(&s.lock, NULL);
-	cgi = o->listen == NULL && !fcgi_stdin_is_listener();
+	if ((sd = sdlisten_take(&s.fd, err, sizeof(err))) == -1)
+		goto fail;
+	if (sd && o->listen != NULL) {
+		snprintf(err, sizeof(err), "systemd passed a socket and "
+		    "--listen names another: use one");
+		goto fail;
+	}
+	cgi = o->listen == NULL && !sd && !fcgi_stdin_is_listener();
 	if (!cgi && privs_check(o->user, o->allow_root, err, sizeof(err)) == -1)
 		goto fail;
 	if ((s.current = state_load(o->config, (long long)time(NULL), err,
@@ -144,7 +153,8 @@ cmd_serve(const struct cmd_options *o)
 		state_free(s.current);
 		return CMD_OK;
 	}
-	s.fd = 0;
+	if (!sd)
+		s.fd = 0;
 	if (o->listen != NULL &&
 	    (s.fd = fcgi_listen(o->listen, err, sizeof(err))) < 0)
 		goto fail;
@@ -167,8 +177,8 @@ cmd_serve(const struct cmd_options *o)
 		snprintf(err, sizeof(err), "cannot start the refresher thread");
 		goto fail;
 	}
-	log_msg("serving %s with %d threads (config %s)",
-	    o->listen ? o->listen : "fd 0", threads, o->config);
+	log_msg("serving %s with %d threads (config %s)", o->listen ?
+	    o->listen : sd ? "fd 3 (systemd)" : "fd 0", threads, o->config);
 	if (fcgi_run(s.fd, threads, handle, &s) == -1)
 		log_msg("cannot start worker threads");
 	pthread_join(sigthread, NULL);
