@@ -1,5 +1,7 @@
 # mcpauth — see README.md.  `make`, `make test`, `make asan`, `make bench`.
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 PKGS = fcgi libcurl libcjson libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -135,11 +137,15 @@ bench: deps $(B)/bench_verify $(B)/bench_ops
 	@echo "== end to end through nginx (wrk)"
 	bash tests/bench/bench_nginx.sh
 
-# The binary, and the example configuration under share/mcpauth.
+# The binary, the man pages, and the example configuration under
+# share/mcpauth.
 install: $(B)/mcpauth
-	install -d $(DESTDIR)$(PREFIX)/bin \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/nginx
-	install -m 755 $(B)/mcpauth $(DESTDIR)$(PREFIX)/bin/mcpauth
+	install -m 755 $(B)/mcpauth $(DESTDIR)$(BINDIR)/mcpauth
+	install -m 644 man/mcpauth.8 $(DESTDIR)$(MANDIR)/man8/mcpauth.8
+	install -m 644 man/mcpauth.conf.5 $(DESTDIR)$(MANDIR)/man5/mcpauth.conf.5
 	install -m 644 fcgi-conf/nginx/*.conf \
 		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/nginx/
 	install -m 644 fcgi-conf/apache-authnz-fcgi.conf fcgi-conf/htaccess-fcgid \
