@@ -28,7 +28,7 @@ MINT = $(B)/mint
 MINTOBJ = $(B)/obj/mintlib.o
 FCGI_CLIENT = $(B)/fcgi_client
 
-.PHONY: all demo demo-stop test check unit integration asan asan-check fuzz fuzzers bench clean install deps
+.PHONY: all demo demo-stop test check unit integration asan asan-check fuzz fuzzers bench clean install deps deb
 all: $(B)/mcpauth
 
 $(B)/obj/%.o: src/%.c src/*.h | $(B)/obj
@@ -153,6 +153,18 @@ install: $(B)/mcpauth
 		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/
 	install -m 755 fcgi-conf/spawn-fcgi.sh \
 		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/
+
+# The Debian package (debian/), built by dpkg-buildpackage in a copy of
+# the tree, so that its artefacts land in build/deb/ (mcpauth_*.deb,
+# .buildinfo, .changes) and never beside the checkout.
+# scripts/check-deb.sh installs, tests and purges it.
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/src
+	tar --exclude=./build --exclude=./.git --exclude=node_modules -cf - . | \
+		tar -xf - -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
+	@ls build/deb/*.deb
 
 clean:
 	rm -rf build

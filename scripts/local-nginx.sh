@@ -9,13 +9,16 @@
 #   APP_PORT   the MCP app on 127.0.0.1
 #   NGINX_PORT where nginx listens on 127.0.0.1
 #   cache      switch on the documented decision cache (mcpauth-cache.conf)
+# MCPAUTH_NGINX_CONF, if set, is the directory of the nginx files (the
+# installed package's examples); else fcgi-conf/nginx.
 # Then run: nginx -p DIR -c DIR/nginx.conf
 set -eu
 dir=$1 sock=$2 app=$3 port=$4 cache=${5:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
+src=${MCPAUTH_NGINX_CONF:-$top/fcgi-conf/nginx}
 mkdir -p "$dir/cache" "$dir/tmp"
 for f in mcpauth-fastcgi.conf mcpauth-proxy.conf mcpauth-cache.conf; do
-	cp "$top/fcgi-conf/nginx/$f" "$dir/$f"
+	cp "$src/$f" "$dir/$f"
 done
 cache_on=""
 [ "$cache" = cache ] && cache_on="s|^\( *\)# \(include .*mcpauth-cache.conf;\)|\1\2|"
@@ -25,7 +28,7 @@ sed -e "s|listen 8080;|listen 127.0.0.1:$port;|" \
     -e "s|/etc/nginx/|$dir/|g" \
     -e "s|/var/cache/nginx/mcpauth|$dir/cache|" \
     -e "$cache_on" \
-    "$top/fcgi-conf/nginx/mcpauth.conf" > "$dir/site.conf"
+    "$src/mcpauth.conf" > "$dir/site.conf"
 # Started by root, nginx's workers would run as an unprivileged user that
 # cannot reach a socket in a private directory: keep them as the caller.
 user=""
