@@ -236,8 +236,8 @@ key_failure(struct refresh *r, size_t i, long long now)
 
 	failed(rt, now);
 	pthread_mutex_lock(&rt->lock);
-	/* A key set that keeps failing may have moved (finding: metadata
-	 * trusted forever): ask the metadata again. */
+	/* A key set that keeps failing may have moved: ask the metadata
+	 * again. */
 	if (++rt->failures >= REFRESH_REDISCOVER_FAILURES &&
 	    rt->discovers && r->cfg->issuers[i].jwks == NULL) {
 		rt->need_metadata = 1;
