@@ -7,7 +7,9 @@
 # decisions), to a real MCP server on the SDK v2 that counts the runs of
 # its admin tool.  mcpauth runs the shipped example policy
 # (fcgi-conf/mcpauth.conf): mcp:read for everyone, admin_tool behind
-# mcp:admin, mcp:admin implying mcp:read.  Needs node 20+ and npm
+# mcp:admin, mcp:admin implying mcp:read; a host stepping up to the
+# scopes a challenge names gets them from oidc-provider and goes through.
+# Needs node 20+ and npm
 # (tests/lib/mcpnode.sh), Apache with both modules: missing is a failure.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -126,6 +128,14 @@ $ADMIN_403" "$web: a 2025-11-25 Mcp-Name read_tool with an admin_tool body: mcpa
 	is "$(fact oldtamper.full.status) $(fact oldtamper.full.result)" "200 admin ran" \
 		"$web: the same with every scope passes, and the 2025-11-25 server runs the body's admin_tool"
 	is "$(fact admin_runs.after_oldtamper_full)" 4 "$web: which is why those headers prove nothing"
+	# step-up: a new token for exactly the scopes the challenge named
+	is "$(fact stepup.first)" "InsufficientScopeError: mcp:read mcp:admin" \
+		"$web: step-up: a mcp:read token for admin_tool, the challenge's scopes"
+	is "$(fact stepup.new_token_scope) / $(fact stepup.retry)" "mcp:read mcp:admin / admin ran" \
+		"$web: step-up: oidc-provider grants them, and the retry runs admin_tool"
+	is "$(fact stepup.requests)" '["POST server/discover 200","POST tools/call admin_tool 403","POST tools/call admin_tool 200"]' \
+		"$web: step-up: one 403, then the call goes through"
+	is "$(fact admin_runs.after_stepup)" 5 "$web: the app ran admin_tool once for it"
 }
 
 # --- nginx, with the decision cache on ------------------------------------------

@@ -220,4 +220,26 @@ await step('oldtamper.full', async () => {
     fact('oldtamper.full.result', JSON.parse(json)?.result?.content?.[0]?.text ?? r.text);
 });
 fact('admin_runs.after_oldtamper_full', await adminRuns());
+
+// --- step-up: the host asks for what the challenge names, and retries -------
+// The client "full" may hold both scopes but starts with mcp:read only.
+await step('stepup', async () => {
+    const { f, log } = recorder();
+    let tok = await token('full', 'mcp:read');
+    const c = new Client2({ name: 'mcpauth-ops', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    const t = new Transport2(MCP_URL, { fetch: f, authProvider: { token: async () => tok }, onInsufficientScope: 'throw' });
+    await c.connect(t);
+    try {
+        await c.callTool({ name: 'admin_tool', arguments: {} });
+        fact('stepup.first', 'allowed');
+    } catch (e) {
+        fact('stepup.first', `${errorName(e)}: ${e.requiredScope}`);
+        tok = await token('full', e.requiredScope);
+        fact('stepup.new_token_scope', claims(tok).scope);
+    }
+    fact('stepup.retry', (await c.callTool({ name: 'admin_tool', arguments: {} })).content?.[0]?.text ?? null);
+    fact('stepup.requests', posts(log));
+    await c.close();
+});
+fact('admin_runs.after_stepup', await adminRuns());
 fact('done', 'yes');
