@@ -22,10 +22,27 @@ struct worker {
 	void *arg;
 };
 
+/*
+ * A parameter, or NULL.  nginx 1.22 passes a request header sent twice as
+ * two parameters of one name, and libfcgi finds the first, while the app
+ * behind sees both: an MCP header (SPEC §11) sent twice reads as empty,
+ * which is never verifiable, so policy never rests on one of two copies.
+ */
 static const char *
 fcgi_param(const struct request *r, const char *name)
 {
-	return FCGX_GetParam(name, ((FCGX_Request *)r->ctx)->envp);
+	char **env = ((FCGX_Request *)r->ctx)->envp;
+	const char *v = FCGX_GetParam(name, env);
+	size_t n = strlen(name);
+	int seen = 0;
+
+	if (v == NULL || strncmp(name, "HTTP_MCP_", 9) != 0)
+		return v;
+	for (; *env != NULL; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=' &&
+		    ++seen > 1)
+			return "";
+	return v;
 }
 
 static const char *

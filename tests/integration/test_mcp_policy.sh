@@ -112,6 +112,11 @@ strict "a non-ASCII plain Mcp-Name" $V HTTP_MCP_METHOD=tools/call "HTTP_MCP_NAME
 strict "Mcp-Name base64 with a NUL" $V HTTP_MCP_METHOD=tools/call "HTTP_MCP_NAME==?base64?YQBi?="
 strict "Mcp-Name not base64" $V HTTP_MCP_METHOD=tools/call "HTTP_MCP_NAME==?base64?YW*?="
 strict "Mcp-Name of 4097 bytes" $V HTTP_MCP_METHOD=tools/call "HTTP_MCP_NAME=$(head -c 4097 /dev/zero | tr '\0' r)"
+strict "Mcp-Name sent twice (nginx passes both)" $V HTTP_MCP_METHOD=tools/call \
+	HTTP_MCP_NAME=read_tool HTTP_MCP_NAME=admin_tool
+strict "Mcp-Method sent twice" $V HTTP_MCP_METHOD=tools/list HTTP_MCP_METHOD=tools/call \
+	HTTP_MCP_NAME=read_tool
+strict "MCP-Protocol-Version sent twice" $V $V HTTP_MCP_METHOD=tools/list
 ask responder "$read" $V HTTP_MCP_METHOD=tools/call "HTTP_MCP_NAME=$(head -c 4096 /dev/zero | tr '\0' r)"
 is "$code" 200 "an Mcp-Name of 4096 bytes is verifiable"
 ask responder "" HTTP_MCP_PROTOCOL_VERSION=2025-11-25
