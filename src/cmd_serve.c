@@ -160,8 +160,11 @@ cmd_serve(const struct cmd_options *o)
 		goto fail;
 	if (privs_drop(o->user, err, sizeof(err)) == -1)
 		goto fail;
-	if (threads <= 0 && (n = sysconf(_SC_NPROCESSORS_ONLN)) > 0)
-		threads = (int)n;
+	/* Threads only compute (the listener waits on peers): 2 per CPU. */
+	if (threads <= 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 2 ? (int)(n < 128 ? 2 * n : 256) : 4;
+	}
 	/* Every thread made from here on leaves these signals to sigwait. */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&s.signals);

@@ -1,6 +1,7 @@
 /* FastCGI and CGI transport. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,17 +11,21 @@
 #include <fcgiapp.h>
 
 #include "fcgi.h"
+#include "listener.h"
+#include "log.h"
 
 #define BACKLOG 1024
 #define MAX_THREADS 256
 
 struct worker {
 	pthread_t tid;
-	int fd;
-	int unix_socket;
+	struct listener *l;
+	int slow;
 	fcgi_handler h;
 	void *arg;
 };
+
+static atomic_int stopping;
 
 /*
  * A parameter, or NULL.  nginx 1.22 passes a request header sent twice as
@@ -92,49 +97,79 @@ fcgi_listen(const char *addr, char *err, size_t errlen)
 	return fd;
 }
 
+/*
+ * Answer the request that has arrived on fd.  libfcgi must neither close
+ * fd behind the listener nor wait on the peer: keepConnection keeps it
+ * open after the request (and through the finishing of a previous request
+ * that FCGX_Accept_r starts with), and detached makes libfcgi's close on
+ * an error a plain close, without its shutdown-and-wait.
+ */
+static enum listener_end
+serve(const struct worker *w, FCGX_Request *rq, struct request *req, int fd)
+{
+	const char *role;
+	struct buf out;
+	int keep;
+
+	rq->ipcFd = fd;
+	rq->keepConnection = 1;
+	rq->detached = 1;
+	if (FCGX_Accept_r(rq) < 0) {
+		/* A read timed out or failed, or it was not FastCGI. */
+		log_msg("connection dropped: no readable FastCGI request");
+		if (rq->ipcFd < 0)
+			return LISTENER_GONE;	/* libfcgi closed it */
+		rq->ipcFd = -1;
+		return LISTENER_CLOSE;
+	}
+	role = FCGX_GetParam("FCGI_ROLE", rq->envp);
+	req->authorizer = role != NULL && strcmp(role, "AUTHORIZER") == 0;
+	buf_init(&out, 2 * 1024 * 1024);
+	w->h(w->arg, req, &out);
+	if (out.p != NULL)
+		FCGX_PutStr(out.p, (int)out.len, rq->out);
+	buf_free(&out);
+	keep = rq->keepConnection;	/* the peer's FCGI_KEEP_CONN */
+	rq->keepConnection = 1;
+	rq->detached = 1;
+	FCGX_Finish_r(rq);
+	if (rq->ipcFd < 0)
+		return LISTENER_GONE;	/* a write failed: libfcgi closed it */
+	rq->ipcFd = -1;
+	return keep ? LISTENER_KEEP : LISTENER_LINGER;
+}
+
 static void *
 worker_main(void *p)
 {
 	struct worker *w = p;
+	struct listener_seat *seat;
 	struct request req;
-	const char *role;
 	FCGX_Request rq;
-	struct buf out;
+	int fd;
 
-	if (FCGX_InitRequest(&rq, w->fd, 0) != 0)
+	if ((seat = listener_join(w->l, w->slow)) == NULL) {
+		log_msg("worker thread: out of memory or descriptors");
 		return NULL;
+	}
+	if (FCGX_InitRequest(&rq, -1, 0) != 0)
+		goto done;
 	req.param = fcgi_param;
 	req.ctx = &rq;
-	for (;;) {
-		if (FCGX_Accept_r(&rq) < 0)
-			break;	/* the socket was shut down: stop */
-		role = FCGX_GetParam("FCGI_ROLE", rq.envp);
-		req.authorizer = role != NULL && strcmp(role, "AUTHORIZER") == 0;
-		buf_init(&out, 2 * 1024 * 1024);
-		w->h(w->arg, &req, &out);
-		if (out.p != NULL)
-			FCGX_PutStr(out.p, (int)out.len, rq.out);
-		buf_free(&out);
-		/*
-		 * libfcgi closes with shutdown() and a wait for the peer, so
-		 * that unread input cannot turn into a TCP reset that loses the
-		 * answer.  A unix socket has no resets: close it at once.
-		 */
-		if (w->unix_socket)
-			FCGX_Detach(&rq);
-		FCGX_Finish_r(&rq);
-	}
+	while ((fd = listener_next(seat)) >= 0)
+		listener_done(seat, fd, serve(w, &rq, &req, fd));
 	FCGX_Free(&rq, 1);
+done:
+	listener_leave(seat);
 	return NULL;
 }
 
 int
 fcgi_run(int fd, int nthreads, fcgi_handler h, void *arg)
 {
-	struct sockaddr_storage sa;
+	struct listener *l;
 	struct worker *w;
-	socklen_t len;
-	int i, started = 0, unix_socket;
+	int i, n, started = 0;
 
 	if (FCGX_Init() != 0)
 		return -1;
@@ -142,19 +177,27 @@ fcgi_run(int fd, int nthreads, fcgi_handler h, void *arg)
 		nthreads = 1;
 	if (nthreads > MAX_THREADS)
 		nthreads = MAX_THREADS;
-	if ((w = calloc((size_t)nthreads, sizeof(*w))) == NULL)
+	/* Accepting workers, and 1 in 8 more for requests that came slowly. */
+	n = nthreads + 1 + nthreads / 8;
+	if ((w = calloc((size_t)n, sizeof(*w))) == NULL)
 		return -1;
-	len = sizeof(sa);
-	unix_socket = getsockname(fd, (struct sockaddr *)&sa, &len) == 0 &&
-	    sa.ss_family == AF_UNIX;
-	for (i = 0; i < nthreads; i++) {
-		w[i] = (struct worker){ 0, fd, unix_socket, h, arg };
+	if ((l = listener_new(fd, LISTENER_DEADLINE, &stopping)) == NULL) {
+		free(w);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		w[i] = (struct worker){ 0, l, i >= nthreads, h, arg };
 		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0)
 			break;
 		started++;
 	}
+	if (started > 0 && started < n)
+		log_msg("started only %d of %d threads", started, n);
+	if (started > 0)
+		listener_run(l);	/* the watcher, until fcgi_stop */
 	for (i = 0; i < started; i++)
 		pthread_join(w[i].tid, NULL);
+	listener_free(l);
 	free(w);
 	return started > 0 ? 0 : -1;
 }
@@ -162,8 +205,8 @@ fcgi_run(int fd, int nthreads, fcgi_handler h, void *arg)
 void
 fcgi_stop(int fd)
 {
-	/* libfcgi wakes only the signalled thread; shutdown wakes all. */
-	FCGX_ShutdownPending();
+	atomic_store(&stopping, 1);
+	/* Wakes every worker blocked in accept(). */
 	shutdown(fd, SHUT_RDWR);
 }
 

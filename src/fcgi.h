@@ -24,9 +24,11 @@ int fcgi_stdin_is_listener(void);
 int fcgi_listen(const char *addr, char *err, size_t errlen);
 
 /*
- * Serve FastCGI requests on the listening socket fd with nthreads
- * threads until fcgi_stop(fd).  Returns 0 once every thread has finished
- * its request, or -1 if no thread could start.
+ * Serve FastCGI requests on the listening socket fd until fcgi_stop(fd):
+ * nthreads threads accept and answer, 1 + nthreads / 8 more answer the
+ * requests that arrived slowly, and the calling thread watches those
+ * (see listener.h).  Returns 0 once every thread has finished its
+ * request, or -1 if no thread could start.
  */
 int fcgi_run(int fd, int nthreads, fcgi_handler h, void *arg);
 
