@@ -28,7 +28,7 @@ MINT = $(B)/mint
 MINTOBJ = $(B)/obj/mintlib.o
 FCGI_CLIENT = $(B)/fcgi_client
 
-.PHONY: all demo demo-stop test check unit integration asan asan-check fuzz fuzzers bench clean install deps deb
+.PHONY: all demo demo-stop test check unit integration asan asan-check tsan tsan-check tsan-prove fuzz fuzzers bench clean install deps deb
 all: $(B)/mcpauth
 
 $(B)/obj/%.o: src/%.c src/*.h | $(B)/obj
@@ -124,6 +124,25 @@ asan-check:
 	$(MAKE) B=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" check
+
+# The threaded tests under ThreadSanitizer: any report fails (halt_on_error
+# makes mcpauth exit 66, and finish() checks every log for "Sanitizer").
+TSAN_TESTS = tests/integration/test_service.sh tests/integration/test_keysets.sh \
+	tests/integration/test_faults.sh tests/integration/test_stalls.sh \
+	tests/integration/test_soak.sh
+TSAN_OPTIONS = halt_on_error=1 exitcode=66 second_deadlock_stack=1 \
+	suppressions=$(abspath tests/tsan.supp)
+tsan: deps
+	$(MAKE) tsan-check
+
+tsan-check:
+	$(MAKE) B=build/tsan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		EXTRA_CFLAGS="-fsanitize=thread" EXTRA_LDFLAGS="-fsanitize=thread" \
+		build/tsan/mcpauth build/tsan/mint build/tsan/fcgi_client
+	TSAN_OPTIONS="$(TSAN_OPTIONS)" $(MAKE) --no-print-directory B=build/tsan tsan-prove
+
+tsan-prove:
+	$(TEST_ENV) prove -f $(TSAN_TESTS)
 
 # Benchmarks print ratios measured side by side in one run; never in
 # make test.  Each script builds what it needs.
