@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
-PKGS = fcgi libcurl libcjson libcrypto
+PKGS = fcgi libcurl libcjson libcrypto libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -53,7 +53,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/arena.h $(LIBOBJS) $(MI
 
 # Fuzz targets: libFuzzer binaries (make fuzz), and replay binaries that
 # run saved inputs without libFuzzer (make test).
-FUZZ_TARGETS = token jwks metadata config service mcpheaders bearer
+FUZZ_TARGETS = token jwks metadata config service mcpheaders bearer http
 FUZZ_SECONDS ?= 20
 FUZZ_FLAGS = -Isrc -Itests/lib -Itests/fuzz
 REPLAYS = $(FUZZ_TARGETS:%=$(B)/replay_%)

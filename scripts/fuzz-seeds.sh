@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mint=${2:-$top/build/mint}
 k=$dir/keys
 mkdir -p "$dir/token" "$dir/jwks" "$dir/metadata" "$dir/config" \
-	"$dir/service" "$dir/mcpheaders" "$dir/bearer" "$k"
+	"$dir/service" "$dir/mcpheaders" "$dir/bearer" "$dir/http" "$k"
 for t in rsa2048 p256 p384 p521 ed25519; do
 	"$mint" keygen $t "$k/$t.pem"
 done
@@ -70,3 +70,7 @@ printf 'Bearer a b' > "$dir/bearer/two"
 printf 'Bearer ab=c' > "$dir/bearer/pad"
 printf 'Basic dXNlcjpwYXNz' > "$dir/bearer/basic"
 printf 'Bearer' > "$dir/bearer/empty"
+printf 'GET /auth?resource=https%%3A%%2F%%2Fmcp.example%%2Fmcp&scopes=a+b&claims=x\nAuthorization: Bearer %s\nX-Original-Method: OPTIONS\nX-Forwarded-Method: GET\nX-Original-URI: /mcp?q\n' "$tok" > "$dir/http/auth"
+printf 'HEAD /.well-known/oauth-protected-resource/%%6dcp\nHost: x\nMcpauth-Resource: y\nX_Auth: z\nContent-Length: 0\nAuthorization: a\nAuthorization: b\n' > "$dir/http/meta"
+printf 'GET /auth?resource=a&resource=b&scope=%%zz&&=\n' > "$dir/http/query"
+printf 'GET http://x/auth%%00\n' > "$dir/http/bad"

@@ -19,6 +19,7 @@ struct cmd_options {
 	const char *mcp_name;	/* verify --mcp-name, encoded or not */
 	const char *mcp_version;	/* verify --mcp-protocol-version */
 	const char *listen;	/* serve --listen */
+	const char *http;	/* serve --http */
 	int threads;		/* serve --threads; 0: one per CPU */
 	const char *user;	/* serve --user: drop to it after binding */
 	int allow_root;		/* serve --allow-root */

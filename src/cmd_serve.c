@@ -1,6 +1,7 @@
 /*
  * mcpauth serve: FastCGI on fd 0, --listen or a socket passed by systemd,
- * or one CGI request.
+ * HTTP on --http (alone or beside FastCGI, sharing one state), or one CGI
+ * request.
  * Signals go to one thread (sigwait): SIGHUP swaps in a freshly loaded
  * state without waiting on the network, SIGTERM stops accepting and lets
  * requests in flight finish.
@@ -17,6 +18,7 @@
 #include "cmd.h"
 #include "fcgi.h"
 #include "fetch.h"
+#include "http.h"
 #include "log.h"
 #include "privs.h"
 #include "sdlisten.h"
@@ -27,7 +29,8 @@ struct server {
 	const char *config;
 	pthread_mutex_t lock;	/* guards current, only to swap or ref it */
 	struct state *current;
-	int fd;
+	int fd;			/* FastCGI listener, or -1 */
+	struct http *http;	/* the HTTP server, or NULL */
 	sigset_t signals;
 	atomic_int stopping;
 };
@@ -111,7 +114,8 @@ signal_main(void *arg)
 		    sig);
 		atomic_store(&s->stopping, 1);
 		fetch_stop();	/* the refresher may be in a slow fetch */
-		fcgi_stop(s->fd);
+		if (s->fd >= 0)
+			fcgi_stop(s->fd);
 		return NULL;
 	}
 }
@@ -123,7 +127,7 @@ cmd_serve(const struct cmd_options *o)
 	pthread_t sigthread, refresher;
 	char err[1024];
 	long n;
-	int threads = o->threads, cgi, sd;
+	int threads = o->threads, cgi, sd, http_fd = -1;
 
 	memset(&s, 0, sizeof(s));
 	s.config = o->config;
@@ -136,7 +140,8 @@ cmd_serve(const struct cmd_options *o)
 		    "--listen names another: use one");
 		goto fail;
 	}
-	cgi = o->listen == NULL && !sd && !fcgi_stdin_is_listener();
+	cgi = o->listen == NULL && o->http == NULL && !sd &&
+	    !fcgi_stdin_is_listener();
 	if (!cgi && privs_check(o->user, o->allow_root, err, sizeof(err)) == -1)
 		goto fail;
 	if ((s.current = state_load(o->config, (long long)time(NULL), err,
@@ -154,9 +159,12 @@ cmd_serve(const struct cmd_options *o)
 		return CMD_OK;
 	}
 	if (!sd)
-		s.fd = 0;
+		s.fd = o->listen == NULL && fcgi_stdin_is_listener() ? 0 : -1;
 	if (o->listen != NULL &&
 	    (s.fd = fcgi_listen(o->listen, err, sizeof(err))) < 0)
+		goto fail;
+	if (o->http != NULL &&
+	    (http_fd = http_listen(o->http, err, sizeof(err))) < 0)
 		goto fail;
 	if (privs_drop(o->user, err, sizeof(err)) == -1)
 		goto fail;
@@ -172,6 +180,9 @@ cmd_serve(const struct cmd_options *o)
 	sigaddset(&s.signals, SIGTERM);
 	sigaddset(&s.signals, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &s.signals, NULL);
+	if (http_fd >= 0 && (s.http = http_start(http_fd, threads, handle, &s,
+	    err, sizeof(err))) == NULL)
+		goto fail;
 	if (pthread_create(&sigthread, NULL, signal_main, &s) != 0) {
 		snprintf(err, sizeof(err), "cannot start the signal thread");
 		goto fail;
@@ -180,11 +191,17 @@ cmd_serve(const struct cmd_options *o)
 		snprintf(err, sizeof(err), "cannot start the refresher thread");
 		goto fail;
 	}
-	log_msg("serving %s with %d threads (config %s)", o->listen ?
-	    o->listen : sd ? "fd 3 (systemd)" : "fd 0", threads, o->config);
-	if (fcgi_run(s.fd, threads, handle, &s) == -1)
-		log_msg("cannot start worker threads");
+	if (o->http != NULL)
+		log_msg("serving HTTP on %s (config %s)", o->http, o->config);
+	if (s.fd >= 0) {
+		log_msg("serving %s with %d threads (config %s)", o->listen ?
+		    o->listen : sd ? "fd 3 (systemd)" : "fd 0", threads,
+		    o->config);
+		if (fcgi_run(s.fd, threads, handle, &s) == -1)
+			log_msg("cannot start worker threads");
+	}
 	pthread_join(sigthread, NULL);
+	http_stop(s.http);
 	pthread_join(refresher, NULL);
 	log_msg("stopped");
 	state_free(s.current);
@@ -192,6 +209,8 @@ cmd_serve(const struct cmd_options *o)
 	return CMD_OK;
 fail:
 	log_msg("%s", err);
+	if (http_fd >= 0 && s.http == NULL)
+		close(http_fd);
 	state_free(s.current);
 	return CMD_FAILURE;
 }

@@ -18,7 +18,7 @@ static void
 usage(FILE *f)
 {
 	fputs(
-"usage: mcpauth [serve] [-c FILE] [--listen ADDR] [--threads N]\n"
+"usage: mcpauth [serve] [-c FILE] [--listen ADDR] [--http ADDR] [--threads N]\n"
 "               [--user NAME | --allow-root]\n"
 "       mcpauth check-config [-c FILE]\n"
 "       mcpauth verify [-c FILE] [--resource URL] [--scopes \"a b\"]\n"
@@ -33,7 +33,8 @@ usage(FILE *f)
 "commands:\n"
 "  serve         (the default) answer FastCGI requests: on fd 0 when it\n"
 "                is a socket (spawn-fcgi, mod_fcgid), on --listen, or\n"
-"                one CGI request when run as a CGI program\n"
+"                one CGI request when run as a CGI program; and HTTP\n"
+"                forward-auth requests on --http (alone or beside FastCGI)\n"
 "  check-config  parse the file, load every key set, print the policy;\n"
 "                exit 0 if usable, 1 otherwise\n"
 "  discover      fetch an issuer's metadata the way serve does (type\n"
@@ -43,7 +44,10 @@ usage(FILE *f)
 "                missing, 2 configuration or key failure\n"
 "\n"
 "options:\n"
-"  --listen ADDR      serve: host:port or unix:/path to listen on\n"
+"  --listen ADDR      serve: FastCGI on host:port or unix:/path\n"
+"  --http ADDR        serve: HTTP on host:port or unix:/path (nginx\n"
+"                     auth_request to /auth, Caddy forward_auth, Traefik\n"
+"                     forwardAuth; policy in /auth?resource=&scopes=)\n"
 "  --threads N        serve: worker threads (default: 2 per CPU, at\n"
 "                     least 4); peers that stall hold none of them\n"
 "  --user NAME        serve: started as root, become NAME after binding\n"
@@ -118,6 +122,8 @@ main(int argc, char **argv)
 			slot = &o.mcp_version;
 		else if (strcmp(argv[i], "--listen") == 0)
 			slot = &o.listen;
+		else if (strcmp(argv[i], "--http") == 0)
+			slot = &o.http;
 		else if (strcmp(argv[i], "--type") == 0)
 			slot = &o.type;
 		else if (strcmp(argv[i], "--user") == 0)

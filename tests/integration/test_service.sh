@@ -1,7 +1,11 @@
 #!/bin/sh
-# The running service over real FastCGI: SPEC §6 endpoints, §7 decisions
-# in both roles, trusted policy parameters against spoofed headers, and
-# key sets fetched over HTTP from a test issuer on loopback (§9).
+# The running service over real FastCGI and over HTTP (SPEC §15), one
+# table of cases for both transports: SPEC §6 endpoints, §7 decisions
+# (both roles over FastCGI), trusted policy parameters against spoofed
+# headers, and key sets fetched over HTTP from a test issuer on loopback
+# (§9).  Over HTTP each request is the one a forward-auth proxy would
+# send for the same FastCGI parameters (harness.sh http_ask); one mcpauth
+# process serves both listeners.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
@@ -28,7 +32,11 @@ resource $RES
 resource https://mcp.example.com/
     audience root-aud
 CONF
-start_mcpauth m "$T/m.conf"
+
+# The cases, run once per transport: ask sends each over $TRANSPORT.
+cases() {
+start_mcpauth m "$T/m.conf" --http "unix:$T/m.http"
+wait_for test -S "$T/m.http" || { echo "# no HTTP socket"; exit 1; }
 
 now=$(date +%s)
 exp=$((now + 600))
@@ -41,7 +49,7 @@ good=$(token "$T/k1.pem" k1 "")
 payload=$(echo "$good" | cut -d. -f2)
 
 # --- §6 endpoints ---------------------------------------------------------
-fcgi m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource/mcp
+ask m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource/mcp
 is "$out" "Status: 200 OK
 Content-Type: application/json
 Cache-Control: public, max-age=3600
@@ -49,30 +57,33 @@ Access-Control-Allow-Origin: *
 
 {\"resource\":\"$RES\",\"authorization_servers\":[\"$ISSUER\"],\"scopes_supported\":[\"mcp:read\",\"mcp:write\"],\"bearer_methods_supported\":[\"header\"],\"resource_name\":\"Test \\\"MCP\\\"\"}" \
 	"resource metadata at the path-inserted URL"
-fcgi m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource
+ask m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource
 is "$(body)" "{\"resource\":\"https://mcp.example.com/\",\"authorization_servers\":[\"$ISSUER\"],\"bearer_methods_supported\":[\"header\"]}" \
 	"root resource at the root form"
-fcgi m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource/nope
+ask m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource/nope
 is "$(status_of) $(header Content-Type) $(header Access-Control-Allow-Origin)" \
 	"404 application/json *" "unknown metadata path: 404 JSON with CORS"
 is "$(body)" '{"error":"not_found","error_description":"no protected resource at /.well-known/oauth-protected-resource/nope"}' \
 	"unknown metadata path: body"
-fcgi m responder REQUEST_METHOD=GET SCRIPT_NAME=/.well-known/oauth-protected-resource PATH_INFO=/mcp
+ask m responder REQUEST_METHOD=GET SCRIPT_NAME=/.well-known/oauth-protected-resource PATH_INFO=/mcp
 is "$(status_of)" 200 "path from SCRIPT_NAME + PATH_INFO"
-fcgi m responder REQUEST_METHOD=OPTIONS DOCUMENT_URI=/.well-known/oauth-protected-resource/mcp
+ask m responder REQUEST_METHOD=OPTIONS DOCUMENT_URI=/.well-known/oauth-protected-resource/mcp
 is "$out" "Status: 204 No Content
 Access-Control-Allow-Origin: *
 Access-Control-Allow-Methods: GET, HEAD, OPTIONS
 Access-Control-Allow-Headers: Authorization, Content-Type, MCP-Protocol-Version
 Access-Control-Max-Age: 86400" "OPTIONS on metadata: 204 with CORS"
-fcgi m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-authorization-server
+ask m responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-authorization-server
 is "$(body)" "$(cat "$T/as/.well-known/oauth-authorization-server")" \
 	"authorization server metadata verbatim"
 is "$(header Content-Type)" "application/json" "AS metadata content type"
 # Only the exact forms of §6 are metadata; anything else is a decision.
+# (FastCGI only: over HTTP a policy comes only with /auth; test_http.sh
+# routes these paths over HTTP.)
+if [ "$TRANSPORT" = fcgi ]; then
 for p in /.well-known/oauth-protected-resourceX /.well-known/oauth-authorization-serverX \
     /.well-known/oauth-authorization-server/mcp /.well-known/oauth-protected-resource.json; do
-	fcgi m responder REQUEST_METHOD=GET DOCUMENT_URI=$p MCPAUTH_RESOURCE=$RES
+	ask m responder REQUEST_METHOD=GET DOCUMENT_URI=$p MCPAUTH_RESOURCE=$RES
 	is "$out" "Status: 401 Unauthorized
 WWW-Authenticate: Bearer resource_metadata=\"$MD_URL\", scope=\"mcp:read\"
 Content-Type: application/json
@@ -81,12 +92,13 @@ X-Accel-Expires: 0
 {\"error\":\"unauthorized\",\"error_description\":\"no bearer token\"}" \
 		"$p is not metadata: a decision"
 done
-fcgi m responder REQUEST_METHOD=GET MCPAUTH_RESOURCE=$RES \
+ask m responder REQUEST_METHOD=GET MCPAUTH_RESOURCE=$RES \
 	"DOCUMENT_URI=/.well-known/oauth-protected-resource/$(head -c 5000 /dev/zero | tr '\0' a)"
 is "$(status_of)" 401 "a path too long to route exactly is a decision"
+fi
 
 # --- §7 decisions, responder role ----------------------------------------
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES
 is "$out" "Status: 401 Unauthorized
 WWW-Authenticate: Bearer resource_metadata=\"$MD_URL\", scope=\"mcp:read\"
 Content-Type: application/json
@@ -94,17 +106,17 @@ X-Accel-Expires: 0
 
 {\"error\":\"unauthorized\",\"error_description\":\"no bearer token\"}" \
 	"no credentials: 401 challenge without error"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_AUTHORIZATION=
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_AUTHORIZATION=
 is "$(header WWW-Authenticate)" "Bearer resource_metadata=\"$MD_URL\", scope=\"mcp:read\"" \
 	"empty Authorization counts as none"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Basic YTpi"
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Basic YTpi"
 is "$(status_of) $(header WWW-Authenticate)" "401 Bearer resource_metadata=\"$MD_URL\", scope=\"mcp:read\"" \
 	"Basic counts as no credentials"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=https://mcp.example.com/ "HTTP_AUTHORIZATION=Basic YTpi"
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=https://mcp.example.com/ "HTTP_AUTHORIZATION=Basic YTpi"
 is "$(header WWW-Authenticate)" "Bearer resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource\"" \
 	"no scope required: scope left out"
 for v in "Bearer" "Bearer   " "Bearer a b" "Bearer a,b"; do
-	fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=$v"
+	ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=$v"
 	case "$v" in
 	"Bearer a b") d="the Bearer credentials hold more than one token" ;;
 	"Bearer a,b") d="the Bearer token has characters outside RFC 6750 b64token" ;;
@@ -117,7 +129,7 @@ X-Accel-Expires: 0
 
 {\"error\":\"invalid_request\",\"error_description\":\"$d\"}" "malformed credentials '$v': 401 invalid_request"
 done
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=bearer $good"
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=bearer $good"
 is "$out" "Status: 200 OK
 X-Auth-Subject: alice
 X-Auth-Client-Id: app-1
@@ -131,7 +143,7 @@ X-Accel-Expires: 60" "valid token (scheme in lower case): 200 with identity head
 # trim it), a space inside is kept.
 spaced=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
 	"{\"iss\":\"$ISSUER\",\"aud\":\"$RES\",\"exp\":$exp,\"sub\":\"  admin  \",\"client_id\":\" \",\"scope\":\"mcp:read\"}")
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $spaced"
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $spaced"
 is "$(printf '%s\n' "$out" | sed -n '2,3p')" "X-Auth-Subject: %20 admin %20
 X-Auth-Client-Id: %20" "leading and trailing spaces of claims encoded as %20"
 fcgi m authorizer MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $spaced"
@@ -141,12 +153,16 @@ Variable-AUTH_CLIENT_ID: %20" "the same in the authorizer role"
 expired=$(token "$T/k1.pem" k1 ",\"nbf\":1")
 expired=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
 	"{\"iss\":\"$ISSUER\",\"aud\":\"$RES\",\"exp\":1000,\"sub\":\"alice\",\"scope\":\"mcp:read\"}")
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $expired"
-d="token expired at 1000 (now $(date +%s), leeway 60)"
+t0=$(date +%s)
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $expired"
+# "now" is the second the service decided in: the one before or after.
+t=$(header WWW-Authenticate | sed -n 's/.*(now \([0-9]*\),.*/\1/p')
+[ "${t:-0}" -ge "$t0" ] && [ "$t" -le "$(date +%s)" ] || t=$t0
+d="token expired at 1000 (now $t, leeway 60)"
 is "$(header WWW-Authenticate)" "Bearer error=\"invalid_token\", scope=\"mcp:read\", resource_metadata=\"$MD_URL\", error_description=\"$d\"" \
 	"expired: invalid_token naming the check"
 is "$(body)" "{\"error\":\"invalid_token\",\"error_description\":\"$d\"}" "expired: body"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES MCPAUTH_REQUIRED_SCOPES="mcp:read admin" "HTTP_AUTHORIZATION=Bearer $good"
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES MCPAUTH_REQUIRED_SCOPES="mcp:read admin" "HTTP_AUTHORIZATION=Bearer $good"
 is "$out" "Status: 403 Forbidden
 WWW-Authenticate: Bearer error=\"insufficient_scope\", scope=\"mcp:read admin\", resource_metadata=\"$MD_URL\", error_description=\"token lacks scope admin\"
 Content-Type: application/json
@@ -154,18 +170,18 @@ X-Accel-Expires: 0
 
 {\"error\":\"insufficient_scope\",\"error_description\":\"token lacks scope admin\"}" \
 	"insufficient scope: 403 with all required scopes"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=https://mcp.example.com/ "HTTP_AUTHORIZATION=Bearer $good"
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=https://mcp.example.com/ "HTTP_AUTHORIZATION=Bearer $good"
 is "$(header WWW-Authenticate)" "Bearer error=\"invalid_token\", resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource\", error_description=\"aud does not contain root-aud\"" \
 	"MCPAUTH_RESOURCE selects the resource and its audience"
-fcgi m responder DOCUMENT_URI=/_auth "HTTP_AUTHORIZATION=Bearer $good"
+ask m responder DOCUMENT_URI=/_auth "HTTP_AUTHORIZATION=Bearer $good"
 is "$(status_of) $(body)" "500 {\"error\":\"server_error\",\"error_description\":\"several resources are configured and MCPAUTH_RESOURCE is not set\"}" \
 	"several resources and no MCPAUTH_RESOURCE: 500"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES \
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES \
 	"MCPAUTH_REQUIRED_SCOPES=$(head -c 9000 /dev/zero | tr '\0' 's')" "HTTP_AUTHORIZATION=Bearer $good"
 is "$(status_of) $(body)" '500 {"error":"server_error","error_description":"the required scopes are too long"}' \
 	"a 9000-byte MCPAUTH_REQUIRED_SCOPES: 500, never a 2xx (found by fuzzing)"
 # 8191 quotes fit MCPAUTH_REQUIRED_SCOPES but, escaped, not the challenge.
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES \
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES \
 	"MCPAUTH_REQUIRED_SCOPES=$(head -c 8191 /dev/zero | tr '\0' '"')"
 is "$out" 'Status: 500 Internal Server Error
 Content-Type: application/json
@@ -175,34 +191,35 @@ X-Accel-Expires: 0
 	"a challenge too large for its buffer: a whole 500, never a cut challenge"
 grep -q 'decision status=500 error=server_error reason="no bearer token"' "$T/m.log"
 ok $? "the overflowing challenge is logged as a 500"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=https://other.example "HTTP_AUTHORIZATION=Bearer $good"
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=https://other.example "HTTP_AUTHORIZATION=Bearer $good"
 is "$(status_of)" 500 "unknown MCPAUTH_RESOURCE: 500"
 quote=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k\"1\\"}' "{\"iss\":\"$ISSUER\"}")
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $quote"
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $quote"
 is "$(header WWW-Authenticate)" "Bearer error=\"invalid_token\", scope=\"mcp:read\", resource_metadata=\"$MD_URL\", error_description=\"no key with kid \\\"k\\\"1\\\\\\\"\"" \
 	"quotes and backslashes escaped in the challenge"
 
 # --- trusted parameters versus client headers -----------------------------
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_MCPAUTH_REQUIRED_SCOPES= \
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_MCPAUTH_REQUIRED_SCOPES= \
 	HTTP_MCPAUTH_RESOURCE=https://mcp.example.com/ "HTTP_AUTHORIZATION=Bearer $good"
 is "$(status_of) $(header X-Auth-Audience)" "200 $RES" "spoofed HTTP_MCPAUTH_RESOURCE changes nothing"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_MCPAUTH_REQUIRED_SCOPES=admin \
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_MCPAUTH_REQUIRED_SCOPES=admin \
 	"HTTP_AUTHORIZATION=Bearer $good"
 is "$(status_of)" 200 "spoofed HTTP_MCPAUTH_REQUIRED_SCOPES changes nothing"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_X_AUTH_SUBJECT=mallory \
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES HTTP_X_AUTH_SUBJECT=mallory \
 	"HTTP_AUTHORIZATION=Bearer $good"
 is "$(header X-Auth-Subject)" alice "a client X-Auth-Subject header is not echoed"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $good" \
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $good" \
 	"QUERY_STRING=access_token=$good" REQUEST_METHOD=OPTIONS HTTP_ACCESS_CONTROL_REQUEST_METHOD=GET
 is "$(status_of)" 200 "preflight with a token is decided on the token"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "QUERY_STRING=access_token=$good" \
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES "QUERY_STRING=access_token=$good" \
 	"HTTP_COOKIE=access_token=$good"
 is "$(status_of)" 401 "tokens in the query string or a cookie are ignored"
-fcgi m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES REQUEST_METHOD=OPTIONS \
+ask m responder DOCUMENT_URI=/_auth MCPAUTH_RESOURCE=$RES REQUEST_METHOD=OPTIONS \
 	HTTP_ACCESS_CONTROL_REQUEST_METHOD=POST
 is "$(status_of)" 401 "CORS preflight needs a token by default"
 
-# --- AUTHORIZER role --------------------------------------------------------
+# --- AUTHORIZER role (FastCGI only: HTTP has no roles) ----------------------
+if [ "$TRANSPORT" = fcgi ]; then
 fcgi m authorizer MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $good"
 is "$out" "Status: 200 OK
 Variable-REMOTE_USER: alice
@@ -220,47 +237,49 @@ fcgi m authorizer MCPAUTH_RESOURCE=$RES MCPAUTH_REQUIRED_SCOPES=admin "HTTP_AUTH
 is "$(status_of)" 403 "authorizer 403"
 fcgi m authorizer MCPAUTH_RESOURCE=$RES "HTTP_AUTHORIZATION=Bearer $expired"
 is "$(status_of) $(header X-Auth-Subject)" "401 " "authorizer 401 without identity"
+fi
 
 # --- the verified-token cache ------------------------------------------------
 printf 'issuer %s jwks=%s/jwks.json\ninsecure_http on\nresource https://a.example\n    leeway 0\nresource https://b.example\n' \
 	"$ISSUER" "$ISSUER" > "$T/c.conf"
-start_mcpauth c "$T/c.conf"
+start_mcpauth c "$T/c.conf" --http "unix:$T/c.http"
+wait_for test -S "$T/c.http" || { echo "# no HTTP socket"; exit 1; }
 short=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
 	"{\"iss\":\"$ISSUER\",\"aud\":\"https://a.example\",\"exp\":$(($(date +%s) + 2)),\"sub\":\"carol\",\"scope\":\"s1\"}")
-fcgi c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
+ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
 is "$(status_of) $(header X-Auth-Subject)" "200 carol" "cache: first use decided in full"
-fcgi c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
+ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
 is "$(status_of) $(header X-Auth-Subject) $(header X-Auth-Scopes) $(header X-Auth-Audience)" \
 	"200 carol s1 https://a.example" "cache: a repeated token gets the same identity"
 is "$(grep -c 'sub="carol".* cache=hit ' "$T/c.log")" 1 "cache: the repeat was a hit"
-fcgi c responder MCPAUTH_RESOURCE=https://b.example "HTTP_AUTHORIZATION=Bearer $short"
+ask c responder MCPAUTH_RESOURCE=https://b.example "HTTP_AUTHORIZATION=Bearer $short"
 is "$(status_of) $(header WWW-Authenticate | sed 's/.*error_description=//')" \
 	'401 "aud does not contain https://b.example"' \
 	"cache: keyed by policy, another location's audience is checked"
 forged=$(echo "$short" | cut -d. -f1,2).$(echo "$good" | cut -d. -f3)
-fcgi c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $forged"
-fcgi c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $forged"
+ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $forged"
+ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $forged"
 is "$(status_of) $(header WWW-Authenticate | sed 's/.*error_description=//')" \
 	'401 "signature verification failed"' "cache: a repeated forged signature is refused again"
 is "$(grep -c 'reason="signature verification failed" .* cache=hit ' "$T/c.log")" 1 \
 	"cache: the repeat was answered from the cache"
-fcgi c responder MCPAUTH_RESOURCE=https://a.example MCPAUTH_REQUIRED_SCOPES=s2 "HTTP_AUTHORIZATION=Bearer $short"
+ask c responder MCPAUTH_RESOURCE=https://a.example MCPAUTH_REQUIRED_SCOPES=s2 "HTTP_AUTHORIZATION=Bearer $short"
 is "$(status_of)" 403 "cache: required scopes checked again on a hit"
 sleep 3	# let the 2 s token expire
-fcgi c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
+ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
 case "$(header WWW-Authenticate)" in *'error_description="token expired at'*) r=0 ;; *) r=1 ;; esac
 is "$(status_of)" 401 "cache: a cached token is refused once it expires"
 ok $r "cache: expiry checked again on a hit"
 
 # --- metadata of resources that share a path on two hosts -------------------
-fcgi c responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource \
+ask c responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource \
 	MCPAUTH_RESOURCE=https://b.example HTTP_HOST=a.example
 is "$(status_of) $(body)" "200 {\"resource\":\"https://b.example\",\"authorization_servers\":[\"$ISSUER\"],\"bearer_methods_supported\":[\"header\"]}" \
 	"shared path: MCPAUTH_RESOURCE picks the document, not the Host"
-fcgi c responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource HTTP_HOST=b.example
+ask c responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource HTTP_HOST=b.example
 is "$(status_of) $(body)" '500 {"error":"server_error","error_description":"several resources have this metadata path and MCPAUTH_RESOURCE names none of them"}' \
 	"shared path without MCPAUTH_RESOURCE: 500, never the first one's document"
-fcgi c responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource \
+ask c responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource \
 	MCPAUTH_RESOURCE=https://c.example
 is "$(status_of)" 500 "shared path, MCPAUTH_RESOURCE naming another resource: 500"
 
@@ -276,4 +295,14 @@ ok $((! $?)) "the log never holds a signature"
 grep -q "$payload" "$T/m.log"
 ok $((! $?)) "the log never holds a token payload"
 
+stop_mcpauth m
+stop_mcpauth c
+for l in m c; do mv "$T/$l.log" "$T/$l.$TRANSPORT.log"; done
+}
+
+for TRANSPORT in fcgi http; do
+	TAP_PREFIX="$TRANSPORT: "
+	cases
+done
+TAP_PREFIX=""
 finish

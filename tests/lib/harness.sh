@@ -79,6 +79,15 @@ body() {
 	printf '%s\n' "$out" | sed '1,/^$/d'
 }
 
+# stop_mcpauth NAME: SIGTERM the mcpauth started as NAME and check that
+# it exits cleanly.
+stop_mcpauth() {
+	eval "_p=\$PID_$1"
+	kill -TERM "$_p" 2>/dev/null
+	wait "$_p" 2>/dev/null
+	ok $? "mcpauth $1 stopped cleanly on SIGTERM"
+}
+
 # finish: stop every mcpauth started here, check that each exited cleanly
 # with no sanitizer report in its log, and close the TAP stream.
 finish() {
@@ -153,4 +162,85 @@ get() {
 # http_status: the status code of the HTTP response in $out.
 http_status() {
 	printf '%s\n' "$out" | sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p'
+}
+
+# http_ask NAME PARAMS...: the request that `fcgi NAME responder PARAMS...`
+# describes, sent over HTTP to mcpauth's --http unix:$T/NAME.http as a
+# forward-auth proxy would send it: a metadata DOCUMENT_URI as the path
+# with REQUEST_METHOD as the method; any other path as /auth with
+# MCPAUTH_RESOURCE and MCPAUTH_REQUIRED_SCOPES in the policy query and
+# REQUEST_METHOD in X-Original-Method; HTTP_X_Y=v as the header X-Y: v;
+# QUERY_STRING as the query of X-Original-URI.  The answer is put in the
+# CGI form fcgi gives (Status line, headers, blank line, body) without
+# the HTTP layer's own Date and Content-Length; a Content-Length that is
+# not the body's length leaves out="bad Content-Length".
+http_ask() {
+	name=$1
+	shift
+	set -- "$@" END_OF_PARAMS
+	path="" method="" sn="" pi="" q=""
+	while [ "$1" != END_OF_PARAMS ]; do
+		k=${1%%=*} v=${1#*=}
+		shift
+		case $k in
+		DOCUMENT_URI) path=$v ;;
+		SCRIPT_NAME) sn=$v ;;
+		PATH_INFO) pi=$v ;;
+		REQUEST_METHOD) method=$v ;;
+		QUERY_STRING) q=$v ;;
+		MCPAUTH_RESOURCE) set -- "$@" --data-urlencode "resource=$v" ;;
+		MCPAUTH_REQUIRED_SCOPES) set -- "$@" --data-urlencode "scopes=$v" ;;
+		HTTP_*)
+			h=$(printf '%s' "${k#HTTP_}" | tr '_' '-')
+			if [ -n "$v" ]; then set -- "$@" -H "$h: $v"; else set -- "$@" -H "$h;"; fi ;;
+		esac
+	done
+	shift
+	[ -z "$path" ] && path=$sn$pi
+	case $path in
+	/.well-known/*)
+		case $method in
+		HEAD) set -- "$@" -I ;;
+		?*) set -- "$@" -X "$method" ;;
+		esac ;;
+	*)
+		path=/auth
+		[ -n "$method" ] && set -- "$@" -H "X-Original-Method: $method"
+		[ -n "$q" ] && set -- "$@" -H "X-Original-URI: /mcp?$q" ;;
+	esac
+	curl -s -i -G --unix-socket "$T/$name.http" "$@" "http://mcpauth$path" > "$T/out.http"
+	rc=$?
+	out=$(HEAD_REQ=$method python3 - "$T/out.http" <<'PY'
+import os, sys
+raw = open(sys.argv[1], "rb").read()
+head, _, body = raw.partition(b"\r\n\r\n")
+lines = head.decode("latin-1").split("\r\n")
+status = lines[0].split(" ", 1)[1] if lines[0].startswith("HTTP/1.1 ") else "?"
+keep, length = [], None
+for l in lines[1:]:
+    n, _, v = l.partition(": ")
+    if n.lower() == "date":
+        continue
+    if n.lower() == "content-length":
+        length = int(v)
+        continue
+    keep.append(l)
+if length is not None and length != len(body) and os.environ["HEAD_REQ"] != "HEAD":
+    print("bad Content-Length")
+else:
+    sys.stdout.write("\n".join(["Status: " + status] + keep) + "\n\n" + body.decode("latin-1"))
+PY
+)
+}
+
+# ask NAME ROLE PARAMS...: fcgi over FastCGI, or http_ask when TRANSPORT
+# is http (the responder role: HTTP has no authorizer).
+ask() {
+	if [ "${TRANSPORT:-fcgi}" = http ]; then
+		_n=$1
+		shift 2
+		http_ask "$_n" "$@"
+	else
+		fcgi "$@"
+	fi
 }

@@ -2,12 +2,12 @@
 TAP_N=0
 TAP_FAILED=0
 
-ok() {	# ok CONDITION-EXIT-STATUS NAME
+ok() {	# ok CONDITION-EXIT-STATUS NAME (TAP_PREFIX, if set, starts NAME)
 	TAP_N=$((TAP_N + 1))
 	if [ "$1" -eq 0 ]; then
-		echo "ok $TAP_N - $2"
+		echo "ok $TAP_N - ${TAP_PREFIX:-}$2"
 	else
-		echo "not ok $TAP_N - $2"
+		echo "not ok $TAP_N - ${TAP_PREFIX:-}$2"
 		TAP_FAILED=$((TAP_FAILED + 1))
 	fi
 }
