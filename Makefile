@@ -161,7 +161,10 @@ bench: deps $(B)/bench_verify $(B)/bench_ops
 install: $(B)/mcpauth
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/nginx
+		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/nginx \
+		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/caddy \
+		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/traefik \
+		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/kubernetes
 	install -m 755 $(B)/mcpauth $(DESTDIR)$(BINDIR)/mcpauth
 	install -m 644 man/mcpauth.8 $(DESTDIR)$(MANDIR)/man8/mcpauth.8
 	install -m 644 man/mcpauth.conf.5 $(DESTDIR)$(MANDIR)/man5/mcpauth.conf.5
@@ -172,6 +175,12 @@ install: $(B)/mcpauth
 		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/
 	install -m 755 fcgi-conf/spawn-fcgi.sh \
 		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/
+	install -m 644 fcgi-conf/caddy/Caddyfile \
+		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/caddy/
+	install -m 644 fcgi-conf/traefik/mcpauth.yml \
+		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/traefik/
+	install -m 644 fcgi-conf/kubernetes/mcpauth.yaml \
+		$(DESTDIR)$(PREFIX)/share/mcpauth/fcgi-conf/kubernetes/
 
 # The Debian package (debian/), built by dpkg-buildpackage in a copy of
 # the tree, so that its artefacts land in build/deb/ (mcpauth_*.deb,

@@ -159,7 +159,7 @@ while [ $i -lt 50 ]; do set -- "$@" "http://mcpauth/auth?resource=$RES"; i=$((i 
 curl -s -o /dev/null -w '%{http_code}\n' --unix-socket "$T/k.http" -H "$AUTH" "$@" > "$T/codes"
 is "$(sort "$T/codes" | uniq -c | sed 's/^ *//')" "50 200" "50 requests on one keep-alive connection"
 stop_mcpauth k
-is "$(sed -n 's/.*http: \([0-9]* connections accepted, [0-9]* requests answered\)/\1/p' "$T/k.log")" \
+is "$(http_counts k)" \
 	"1 connections accepted, 50 requests answered" "mcpauth counts 1 connection for the 50 requests"
 
 finish

@@ -4,7 +4,10 @@
 # the SDK's 401 handling, its own RFC 9728 / RFC 8414 discovery and
 # resource check, an MCP session with a valid token and the identity the
 # tool received, and the refusals of a token for another audience and of
-# one without the required scope.  Needs node (20 or later) and npm: their
+# one without the required scope.  MCP_PROXY picks the proxy and the
+# transport to mcpauth: nginx (FastCGI, the default), nginx-http (nginx
+# over HTTP, mcpauth-http.conf) or caddy (Caddy forward_auth); see
+# test_mcp_client_*.sh.  Needs node (20 or later) and npm: their
 # absence is a failure, not a skip (tests/lib/mcpnode.sh installs the SDK).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,15 +39,22 @@ resource $RES
     scopes_supported mcp:tools mcp:read
     required_scopes mcp:tools
 CONF
-start_mcpauth m "$T/m.conf"
+start_mcpauth m "$T/m.conf" --http "unix:$T/m.http"
+wait_for test -S "$T/m.http" || { echo "# no HTTP socket"; exit 1; }
 
 rm -f "$T/app.port"
 node "$MCPDIR/server.mjs" 0 "$T/app.port" 2>> "$T/app.log" &
 PIDS="$PIDS $!"
 wait_for test -s "$T/app.port" || { echo "# MCP server did not start"; cat "$T/app.log"; exit 1; }
 APP_PORT=$(cat "$T/app.port")
-start_nginx "$T/m.sock"
-is "$NGINX" "$ORIGIN" "nginx listens on the origin the resource names"
+case ${MCP_PROXY:-nginx} in
+nginx) start_nginx "$T/m.sock" ;;
+nginx-http) NGINX_HTTP=1 start_nginx "$T/m.http" ;;
+caddy) CADDY_PORT=$NGINX_PORT start_caddy "$T/m.http" "$RES"; NGINX=$CADDY ;;
+*) echo "# MCP_PROXY: nginx, nginx-http or caddy"; exit 1 ;;
+esac
+TAP_PREFIX="${MCP_PROXY:-nginx}: "
+is "$NGINX" "$ORIGIN" "the proxy listens on the origin the resource names"
 
 now=$(date +%s)
 token() {	# token AUD SCOPE

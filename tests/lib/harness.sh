@@ -131,6 +131,7 @@ start_app() {
 }
 
 # start_nginx SOCKET [cache]: nginx with fcgi-conf/nginx (on $NGINX_PORT if
+# set; mcpauth-http.conf, mcpauth over HTTP at SOCKET, if NGINX_HTTP is
 # set), filled in only
 # for ports and paths (scripts/local-nginx.sh); mcpauth at SOCKET, the app
 # at APP_PORT.  Sets NGINX (URL).
@@ -138,7 +139,7 @@ start_nginx() {
 	NGINX_PORT=${NGINX_PORT:-$(free_port)}
 	rm -rf "$T/nginx"
 	sh "$top/scripts/local-nginx.sh" "$T/nginx" "$1" "$APP_PORT" \
-		"$NGINX_PORT" "${2:-}"
+		"$NGINX_PORT" "${2:-}" ${NGINX_HTTP:+http}
 	nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" 2>> "$T/nginx.log" &
 	NGINX_PID=$!
 	PIDS="$PIDS $!"
@@ -243,4 +244,36 @@ ask() {
 	else
 		fcgi "$@"
 	fi
+}
+
+# start_caddy SOCKET RESOURCE: Caddy with fcgi-conf/caddy/Caddyfile (on
+# $CADDY_PORT if set), filled in only for the address, mcpauth's HTTP
+# socket, the resource of the policy and the app at APP_PORT, plus
+# global options for a test (no admin endpoint, no automatic HTTPS, its
+# files under $T).  Sets CADDY (URL).
+start_caddy() {
+	CADDY_PORT=${CADDY_PORT:-$(free_port)}
+	mkdir -p "$T/caddy"
+	{
+		printf '{\n\tadmin off\n\tauto_https off\n}\n'
+		sed -e "s|^mcp.example.com {|http://127.0.0.1:$CADDY_PORT {|" \
+		    -e "s|unix//run/mcpauth/mcpauth-http.sock|unix/$1|" \
+		    -e "s|resource=https://mcp.example.com/mcp|resource=$2|" \
+		    -e "s|127.0.0.1:3000|127.0.0.1:$APP_PORT|" \
+		    "$top/fcgi-conf/caddy/Caddyfile"
+	} > "$T/caddy/Caddyfile"
+	HOME=$T/caddy XDG_DATA_HOME=$T/caddy XDG_CONFIG_HOME=$T/caddy \
+		caddy run --config "$T/caddy/Caddyfile" --adapter caddyfile \
+		> "$T/caddy/caddy.out" 2>&1 &
+	CADDY_PID=$!
+	PIDS="$PIDS $!"
+	CADDY="http://127.0.0.1:$CADDY_PORT"
+	wait_for curl -s -o /dev/null "$CADDY/.well-known/oauth-authorization-server" ||
+		{ echo "# caddy did not start"; tail -n 5 "$T/caddy/caddy.out"; exit 1; }
+}
+
+# http_counts NAME: "C connections accepted, R requests answered" from
+# the log of the mcpauth NAME, once it has stopped.
+http_counts() {
+	sed -n 's/.*http: \([0-9]* connections accepted, [0-9]* requests answered\)$/\1/p' "$T/$1.log" | tail -n 1
 }

@@ -1,0 +1,143 @@
+#!/bin/sh
+# mcpauth over HTTP (serve --http) behind real proxies, with the shipped
+# recipes filled in only for ports and paths: nginx auth_request to a
+# keep-alive upstream (fcgi-conf/nginx/mcpauth-http.conf) and Caddy
+# forward_auth (fcgi-conf/caddy/Caddyfile).  For each: metadata, the 401
+# and 403 challenges as the client gets them, the identity the app
+# receives, client-sent X-Auth-* never reaching it, and connection reuse
+# (mcpauth's count of accepted connections against requests).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/harness.sh"
+
+"$MINT" keygen rsa2048 "$T/k.pem"
+"$MINT" jwks "$T/k.pem,k1" > "$T/jwks.json"
+ISS=https://as.example.com
+printf '{"issuer":"%s","jwks_uri":"%s/jwks","token_endpoint":"%s/token"}' \
+	"$ISS" "$ISS" "$ISS" > "$T/as.json"
+RES=https://mcp.example.com/mcp
+MD_URL=https://mcp.example.com/.well-known/oauth-protected-resource/mcp
+cat > "$T/m.conf" <<CONF
+issuer $ISS jwks=$T/jwks.json metadata=$T/as.json
+resource $RES
+    scopes_supported mcp:tools mcp:admin
+    required_scopes mcp:tools
+CONF
+start_app
+now=$(date +%s)
+token() {	# token SCOPE [EXTRA-CLAIMS]
+	"$MINT" sign "$T/k.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
+		"{\"iss\":\"$ISS\",\"aud\":\"$RES\",\"exp\":$((now + 600)),\"sub\":\"alice\",\"client_id\":\"cli\",\"scope\":\"$1\"$2}"
+}
+tok=$(token "mcp:tools" "")
+notools=$(token "mcp:read" "")
+nosub=$("$MINT" sign "$T/k.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
+	"{\"iss\":\"$ISS\",\"aud\":\"$RES\",\"exp\":$((now + 600)),\"scope\":\"mcp:tools\"}")
+# hdr NAME: a response header of $out, whatever the case of its name.
+hdr() {
+	printf '%s\n' "$out" | sed '/^$/q' | awk -v n="$1" 'BEGIN { n = tolower(n) ": " }
+		index(tolower($0), n) == 1 { print substr($0, length(n) + 1); exit }'
+}
+nhdr() { printf '%s\n' "$out" | sed '/^$/q' | grep -ci "^$1:"; }
+app_header() {
+	printf '%s\n' "$out" | sed '1,/^$/d' |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["headers"].get(sys.argv[1], ""))' "$1"
+}
+SPOOF="-H X-Auth-Subject:mallory -H X-Auth-Client-Id:evil -H X-Auth-Scopes:everything
+-H X-Auth-Issuer:evil -H X-Auth-Audience:evil -H X-Auth-Expires-At:9 -H X-Auth-Claims:e30"
+
+# cases PROXY URL BODY401 BODY403 ADMIN: what every proxy must do; the
+# refusal bodies are the proxy's own (nginx) or mcpauth's (Caddy), and
+# ADMIN is a path that needs mcp:admin (nginx) or "" to test the 403
+# with a token lacking mcp:tools instead (Caddy: one policy).
+cases() {
+	p=$1 url=$2
+	TAP_PREFIX="$p: "
+	get "$url/.well-known/oauth-protected-resource/mcp"
+	is "$(http_status) $(body)" "200 {\"resource\":\"$RES\",\"authorization_servers\":[\"$ISS\"],\"scopes_supported\":[\"mcp:tools\",\"mcp:admin\"],\"bearer_methods_supported\":[\"header\"]}" \
+		"resource metadata"
+	get "$url/.well-known/oauth-authorization-server"
+	is "$(http_status) $(body)" "200 $(cat "$T/as.json")" "authorization server metadata"
+	get "$url/mcp"
+	is "$(http_status) $(nhdr WWW-Authenticate) $(hdr WWW-Authenticate)" \
+		"401 1 Bearer resource_metadata=\"$MD_URL\", scope=\"mcp:tools\"" \
+		"no token: 401 with one challenge, byte for byte"
+	is "$(body)" "$3" "no token: JSON body"
+	get "$url/mcp" -H "Authorization: Bearer x.y.z"
+	is "$(http_status) $(hdr WWW-Authenticate)" \
+		"401 Bearer error=\"invalid_token\", scope=\"mcp:tools\", resource_metadata=\"$MD_URL\", error_description=\"header: not valid base64url\"" \
+		"a malformed token: the invalid_token challenge"
+	if [ -n "$5" ]; then
+		get "$url$5" -H "Authorization: Bearer $tok"
+		want="Bearer error=\"insufficient_scope\", scope=\"mcp:admin\", resource_metadata=\"$MD_URL\", error_description=\"token lacks scope mcp:admin\""
+	else
+		get "$url/mcp" -H "Authorization: Bearer $notools"
+		want="Bearer error=\"insufficient_scope\", scope=\"mcp:tools\", resource_metadata=\"$MD_URL\", error_description=\"token lacks scope mcp:tools\""
+	fi
+	is "$(http_status) $(nhdr WWW-Authenticate) $(hdr WWW-Authenticate)" "403 1 $want" \
+		"missing scope: 403 with the insufficient_scope challenge"
+	is "$(body)" "$4" "missing scope: JSON body"
+	# shellcheck disable=SC2086
+	get "$url/mcp/x" -X POST -d '{"jsonrpc":"2.0"}' -H "Authorization: Bearer $tok" $SPOOF
+	is "$(http_status)|$(app_header x-auth-subject)|$(app_header x-auth-client-id)|$(app_header x-auth-scopes)|$(app_header x-auth-issuer)|$(app_header x-auth-audience)" \
+		"200|alice|cli|mcp:tools|$ISS|$RES" "valid token: the app receives the caller's identity"
+	is "$(app_header x-auth-expires-at)|$(app_header x-auth-claims)|$(app_header authorization)" \
+		"$((now + 600))|$(echo "$tok" | cut -d. -f2)|" \
+		"valid token: expiry and claims, not the token"
+	# shellcheck disable=SC2086
+	get "$url/mcp" -H "Authorization: Bearer $nosub" $SPOOF
+	is "$(http_status)|$(app_header x-auth-subject)|$(app_header x-auth-client-id)|$(app_header x-auth-scopes)" \
+		"200|||mcp:tools" "client-sent X-Auth-* never reach the app, even for claims the token lacks"
+	printf '%s\n' "$out" | sed '1,/^$/d' | grep -qi 'mallory\|evil\|everything\|e30\|http.reverse_proxy'
+	ok $((! $?)) "no spoofed or placeholder value anywhere in what the app got"
+	TAP_PREFIX=""
+}
+
+# --- nginx auth_request over HTTP --------------------------------------------------
+start_mcpauth n "$T/m.conf" --http "unix:$T/n.http"
+wait_for test -S "$T/n.http" || { echo "# no HTTP socket"; exit 1; }
+NGINX_HTTP=1 start_nginx "$T/n.http"
+grep -q 'proxy_method HEAD;' "$T/nginx/mcpauth-http-auth.conf"
+ok $? "nginx: the auth locations ask with HEAD"
+cases nginx "$NGINX" '{"error":"unauthorized"}' '{"error":"insufficient_scope"}' /admin
+i=0
+while [ $i -lt 20 ]; do
+	curl -s -o /dev/null -H "Authorization: Bearer $tok" "$NGINX/mcp"
+	curl -s -o /dev/null "$NGINX/mcp"
+	i=$((i + 1))
+done
+stop_nginx
+stop_mcpauth n
+counts=$(http_counts n)
+echo "# nginx -> mcpauth: $counts"
+is "$counts" "1 connections accepted, 47 requests answered" \
+	"nginx: 47 requests (allowed, refused, metadata) on one kept connection"
+
+# --- Caddy forward_auth -------------------------------------------------------------
+start_mcpauth c "$T/m.conf" --http "unix:$T/c.http"
+wait_for test -S "$T/c.http" || { echo "# no HTTP socket"; exit 1; }
+start_caddy "$T/c.http" "$RES"
+cases caddy "$CADDY" \
+	'{"error":"unauthorized","error_description":"no bearer token"}' \
+	'{"error":"insufficient_scope","error_description":"token lacks scope mcp:tools"}' ""
+get "$CADDY/mcp"
+is "$(hdr X-Accel-Expires)" 0 "caddy: mcpauth's refusal reaches the client whole"
+i=0
+while [ $i -lt 20 ]; do
+	curl -s -o /dev/null -H "Authorization: Bearer $tok" "$CADDY/mcp"
+	curl -s -o /dev/null "$CADDY/mcp"
+	i=$((i + 1))
+done
+kill "$CADDY_PID"
+wait "$CADDY_PID" 2>/dev/null
+stop_mcpauth c
+counts=$(http_counts c)
+echo "# caddy -> mcpauth: $counts"
+n=${counts%% *}
+# 49: the 48 above and start_caddy's probe.  Caddy keeps a connection
+# pool per proxy handler: forward_auth and the two metadata handles.
+[ "${n:-99}" -le 3 ] && [ "${counts#*, }" = "49 requests answered" ]
+ok $? "caddy: 49 requests on at most 3 kept connections ($counts)"
+
+finish
