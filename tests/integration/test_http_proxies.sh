@@ -94,6 +94,16 @@ cases() {
 	TAP_PREFIX=""
 }
 
+# traffic URL: 20 allowed and 20 refused requests, one after the other.
+traffic() {
+	i=0
+	while [ $i -lt 20 ]; do
+		curl -s -o /dev/null -H "Authorization: Bearer $tok" "$1/mcp"
+		curl -s -o /dev/null "$1/mcp"
+		i=$((i + 1))
+	done
+}
+
 # --- nginx auth_request over HTTP --------------------------------------------------
 start_mcpauth n "$T/m.conf" --http "unix:$T/n.http"
 wait_for test -S "$T/n.http" || { echo "# no HTTP socket"; exit 1; }
@@ -101,12 +111,7 @@ NGINX_HTTP=1 start_nginx "$T/n.http"
 grep -q 'proxy_method HEAD;' "$T/nginx/mcpauth-http-auth.conf"
 ok $? "nginx: the auth locations ask with HEAD"
 cases nginx "$NGINX" '{"error":"unauthorized"}' '{"error":"insufficient_scope"}' /admin
-i=0
-while [ $i -lt 20 ]; do
-	curl -s -o /dev/null -H "Authorization: Bearer $tok" "$NGINX/mcp"
-	curl -s -o /dev/null "$NGINX/mcp"
-	i=$((i + 1))
-done
+traffic "$NGINX"
 stop_nginx
 stop_mcpauth n
 counts=$(http_counts n)
@@ -123,12 +128,7 @@ cases caddy "$CADDY" \
 	'{"error":"insufficient_scope","error_description":"token lacks scope mcp:tools"}' ""
 get "$CADDY/mcp"
 is "$(hdr X-Accel-Expires)" 0 "caddy: mcpauth's refusal reaches the client whole"
-i=0
-while [ $i -lt 20 ]; do
-	curl -s -o /dev/null -H "Authorization: Bearer $tok" "$CADDY/mcp"
-	curl -s -o /dev/null "$CADDY/mcp"
-	i=$((i + 1))
-done
+traffic "$CADDY"
 kill "$CADDY_PID"
 wait "$CADDY_PID" 2>/dev/null
 stop_mcpauth c
