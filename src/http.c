@@ -25,10 +25,12 @@
 #define MAX_THREADS 256
 /*
  * Each connection's memory pool holds the request head (at most
- * HTTPMAP_HEAD_MAX) and then the response's header fields (X-Auth-Claims
- * can be large); pages are touched only as they are used.
+ * HTTPMAP_HEAD_MAX) and then the answer's header fields (X-Auth-Claims of
+ * a 16 KiB token fits).  libmicrohttpd 0.9.75 touches all of it once a
+ * connection has served a request, so this is also what an idle kept
+ * connection costs: 80 KiB, times HTTP_MAX_CONNECTIONS at most.
  */
-#define POOL_SIZE (HTTPMAP_HEAD_MAX + 96 * 1024)
+#define POOL_SIZE (HTTPMAP_HEAD_MAX + 16 * 1024)
 /* Largest rendered response (src/response.h limits, with room). */
 #define OUT_MAX (2 * 1024 * 1024)
 

@@ -19,8 +19,11 @@
 
 /* Seconds a connection may stay silent (idle keep-alive, a slow head). */
 #define HTTP_IDLE_TIMEOUT 75
-/* Most connections open at once (lowered to fit RLIMIT_NOFILE). */
-#define HTTP_MAX_CONNECTIONS 10000
+/*
+ * Most connections open at once (lowered to fit RLIMIT_NOFILE).  Each
+ * costs up to 80 KiB (http.c POOL_SIZE): 320 MiB at the cap.
+ */
+#define HTTP_MAX_CONNECTIONS 4096
 
 /* Answer one request: append the rendered CGI response to out. */
 typedef void (*http_handler)(void *arg, const struct request *req,
