@@ -19,6 +19,13 @@
 #        handshake); NOOP_HANDSHAKE=1 gives it libfcgi's own close instead
 #   m    mcpauth serve --threads 2 on a unix socket, the shipped config
 #   mc   the same with the documented decision cache (local-nginx.sh cache)
+#   th   HTTP transport floor: the shipped HTTP recipe (mcpauth-http.conf,
+#        auth locations via mcpauth-http-auth.conf: HEAD, HTTP/1.1,
+#        keepalive) talking to http_null (tests/bench/http_null.c:
+#        libmicrohttpd as mcpauth uses it, 2 threads, a bare 200, or 401
+#        for refusal workloads) over a unix socket
+#   h    mcpauth serve --http on a unix socket (the same mcpauth process
+#        as m), behind mcpauth-http.conf
 # The app: a `return 200 "ok"` server block on APP_PORT added to the same
 # nginx (one line, `include app.conf;`, appended to the generated
 # nginx.conf; the generated site config is untouched).  All setups pay
@@ -97,6 +104,12 @@ command -v nginx >/dev/null || die "nginx not installed"
 command -v wrk >/dev/null || die "wrk not installed"
 
 bench_build noop_responder
+# The HTTP floor is a libmicrohttpd program.
+# shellcheck disable=SC2046
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -pthread \
+	-o build/http_null tests/bench/http_null.c \
+	$(pkg-config --cflags --libs libmicrohttpd) -lpthread
+HNULL=$top/build/http_null
 NOOP=$top/build/noop_responder
 LUA=$top/tests/bench/tokens.lua
 
@@ -125,10 +138,19 @@ MLOG=$T/mcpauth.log
 # O_APPEND: the log can be emptied between runs while mcpauth writes on.
 # shellcheck disable=SC2086
 "$MCPAUTH" serve -c "$T/mcpauth.conf" --listen "unix:$T/mcpauth.sock" \
-	--threads "$THREADS" $ROOTOPT 2>> "$MLOG" &
+	--http "unix:$T/mcpauth.http" --threads "$THREADS" $ROOTOPT 2>> "$MLOG" &
 MPID=$!
 PIDS="$PIDS $MPID"
 wait_sock "$T/mcpauth.sock" "$MPID" "$MLOG"
+wait_sock "$T/mcpauth.http" "$MPID" "$MLOG"
+"$HNULL" "$T/hnull200.sock" "$THREADS" 200 2> "$T/hnull200.log" &
+H200=$!
+PIDS="$PIDS $H200"
+"$HNULL" "$T/hnull401.sock" "$THREADS" 401 2> "$T/hnull401.log" &
+H401=$!
+PIDS="$PIDS $H401"
+wait_sock "$T/hnull200.sock" "$H200" "$T/hnull200.log"
+wait_sock "$T/hnull401.sock" "$H401" "$T/hnull401.log"
 HS=""
 [ "${NOOP_HANDSHAKE:-0}" = 1 ] && HS=handshake
 # shellcheck disable=SC2086
@@ -143,14 +165,15 @@ wait_sock "$T/noop200.sock" "$N200" "$T/noop200.log"
 wait_sock "$T/noop401.sock" "$N401" "$T/noop401.log"
 
 # --- nginx instances ------------------------------------------------------------------
-# make_nginx NAME SOCKET INDEX [cache] [AUTH_RETURN]: an nginx from
+# make_nginx NAME SOCKET INDEX [cache] [AUTH_RETURN] [http]: an nginx from
 # local-nginx.sh in $T/NAME on port BASE+INDEX, its app on BASE+50+INDEX;
-# with AUTH_RETURN the auth locations answer that status themselves.
+# with AUTH_RETURN the auth locations answer that status themselves; with
+# http, the HTTP recipe (mcpauth-http.conf) to SOCKET.
 declare -A PORT MASTER
 make_nginx() {
-	local name=$1 sock=$2 i=$3 cache=${4:-} ret=${5:-} dir=$T/$1
+	local name=$1 sock=$2 i=$3 cache=${4:-} ret=${5:-} http=${6:-} dir=$T/$1
 	local port=$((BASE + i)) app=$((BASE + 50 + i))
-	sh scripts/local-nginx.sh "$dir" "$sock" "$app" "$port" "$cache"
+	sh scripts/local-nginx.sh "$dir" "$sock" "$app" "$port" "$cache" $http
 	if [ -n "$ret" ]; then
 		sed -i "s|^\( *\)include $dir/mcpauth-fastcgi.conf;|\1internal; return $ret;|" \
 			"$dir/site.conf"
@@ -178,6 +201,9 @@ make_nginx t200 "$T/noop200.sock" 3
 make_nginx t401 "$T/noop401.sock" 4
 make_nginx m "$T/mcpauth.sock" 5
 make_nginx mc "$T/mcpauth.sock" 6 cache
+make_nginx th200 "$T/hnull200.sock" 7 "" "" http
+make_nginx th401 "$T/hnull401.sock" 8 "" "" http
+make_nginx h "$T/mcpauth.http" 9 "" "" http
 
 # probe NAME TOKFILE EXPECT: one request through curl answers EXPECT.
 probe() {
@@ -191,9 +217,12 @@ probe() {
 	done
 	[ "$code" = "$3" ] || { tail -n 5 "$T/$1/error.log" >&2; die "$1: got $code, expected $3"; }
 }
-for s in a200 t200 m mc; do probe "$s" "$T/one.txt" 200; done
+for s in a200 t200 m mc th200 h; do probe "$s" "$T/one.txt" 200; done
 probe m "$T/bad.txt" 401
 probe m - 401
+probe h "$T/bad.txt" 401
+probe h - 401
+probe th401 - 401
 probe a401 - 401
 probe t401 - 401
 
@@ -220,7 +249,7 @@ child_ticks() {	# sets CT; `times` must run in this shell, not a subshell
 # --- runs ------------------------------------------------------------------------------
 # Workload table: name, token file, the floors' status class.
 WL="rep:$T/one.txt:200 rs10k:$T/rs.txt:200 es10k:$T/es.txt:200 badsig:$T/bad.txt:401 none:-:401"
-SETUPS="a t m mc"
+SETUPS="a t m mc th h"
 ROWS=$T/rows
 : > "$ROWS"
 
@@ -234,6 +263,7 @@ run() {
 	case $setup in
 	a) inst=a$class srv="" ;;
 	t) inst=t$class; [ "$class" = 200 ] && srv=$N200 || srv=$N401 ;;
+	th) inst=th$class; [ "$class" = 200 ] && srv=$H200 || srv=$H401 ;;
 	*) inst=$setup srv=$MPID ;;
 	esac
 	[ -n "$warm" ] && d=1
@@ -277,13 +307,13 @@ for w in $WL; do
 	IFS=: read -r name file class <<< "$w"
 	for s in $SETUPS; do run "$s" "$name" "$file" "$class" 0 warm; done
 done
-say "measuring: $ROUNDS rounds x 5 workloads x 4 setups x ${DUR}s"
+say "measuring: $ROUNDS rounds x 5 workloads x 6 setups x ${DUR}s"
 say "columns: setup workload round req/s p99_us requests non2xx errors srv_us ngx_us decisions hits idle% other%"
 for r in $(seq "$ROUNDS"); do
 	# Rotate the setup order every round.
 	# shellcheck disable=SC2086
 	set -- $SETUPS
-	for _ in $(seq $(((r - 1) % 4))); do set -- "$@" "$1"; shift; done
+	for _ in $(seq $(((r - 1) % 6))); do set -- "$@" "$1"; shift; done
 	order="$*"
 	for w in $WL; do
 		IFS=: read -r name file class <<< "$w"
@@ -323,7 +353,7 @@ function verdict(ok) { return ok ? "MET" : "MISSED" }
 	if ($7 != want || $8 != 0) bad[$1, $2] = bad[$1, $2] sprintf(" r%d:non2xx=%d,err=%d", $3, $7, $8)
 }
 END {
-	ns = split("a t m mc", S, " "); nw = split("rep rs10k es10k badsig none", W, " ")
+	ns = split("a t m mc th h", S, " "); nw = split("rep rs10k es10k badsig none", W, " ")
 	fmt = "%-7s %-4s %9s %8s %9s %8s %9s %6s %6s\n"
 	printf fmt, "load", "setup", "req/s", "p99_ms", "srv_us/r", "ngx_us/r", "dec_us", "hit%", "oth%"
 	printf fmt, "----", "-----", "-----", "------", "--------", "--------", "------", "----", "----"
@@ -335,7 +365,7 @@ END {
 			srv = (s == "a") ? "-" : sprintf("%.2f", med(s, w, 9))
 			ngx = sprintf("%.2f", med(s, w, 10))
 			dec = "-"; hit = "-"
-			if (s == "m" || s == "mc") {
+			if (s == "m" || s == "mc" || s == "h") {
 				# CPU per decision mcpauth made (mc: fewer than requests)
 				n = 0
 				for (r = 1; r <= R; r++) {
@@ -369,14 +399,19 @@ END {
 	if (warn != "") printf "\nWARNING: unexpected statuses, socket errors or timeouts (wrk --timeout 2s)" \
 	    " in some runs:\n%s", warn
 	print ""
-	printf "%-8s %14s %14s\n", "load", "m/t", "mc/a"
+	printf "%-8s %14s %14s %14s %14s %14s\n", "load", "m/t", "mc/a", "h/m", "h/th", "th/t"
 	for (i = 1; i <= nw; i++) {
 		w = W[i]
 		mt = ratio("m", "t", w); mtl = RLO; mth = RHI
 		ma = ratio("mc", "a", w); mal = RLO; mah = RHI
-		MT[w] = mt; MA[w] = ma
-		printf "%-8s %5.3f %-8s %5.3f %-8s\n", w, mt, sprintf("(%.2f-%.2f)", mtl, mth),
-		    ma, sprintf("(%.2f-%.2f)", mal, mah)
+		hm = ratio("h", "m", w); hml = RLO; hmh = RHI
+		ht = ratio("h", "th", w); htl = RLO; hth = RHI
+		tt = ratio("th", "t", w); ttl = RLO; tth = RHI
+		MT[w] = mt; MA[w] = ma; HM[w] = hm; HT[w] = ht
+		printf "%-8s %5.3f %-8s %5.3f %-8s %5.3f %-8s %5.3f %-8s %5.3f %-8s\n", w,
+		    mt, sprintf("(%.2f-%.2f)", mtl, mth), ma, sprintf("(%.2f-%.2f)", mal, mah),
+		    hm, sprintf("(%.2f-%.2f)", hml, hmh), ht, sprintf("(%.2f-%.2f)", htl, hth),
+		    tt, sprintf("(%.2f-%.2f)", ttl, tth)
 	}
 	print "  median of the per-round ratios of req/s (range over the rounds)"
 	print ""
@@ -386,6 +421,12 @@ END {
 	printf "  m/t  none    >= 0.9   %.3f  %s\n", MT["none"], verdict(MT["none"] >= 0.9)
 	printf "  m/t  rs10k   >= 0.8   %.3f  %s\n", MT["rs10k"], verdict(MT["rs10k"] >= 0.8)
 	printf "  mc/a rep     >= 0.5   %.3f  %s\n", MA["rep"], verdict(MA["rep"] >= 0.5)
+	printf "  h/m  rep     >= 1.6   %.3f  %s\n", HM["rep"], verdict(HM["rep"] >= 1.6)
+	printf "  h/m  rs10k   >= 1.6   %.3f  %s\n", HM["rs10k"], verdict(HM["rs10k"] >= 1.6)
+	printf "  h/m  badsig  >= 1.6   %.3f  %s\n", HM["badsig"], verdict(HM["badsig"] >= 1.6)
+	printf "  h/th rep     >= 0.9   %.3f  %s\n", HT["rep"], verdict(HT["rep"] >= 0.9)
+	printf "  h/th rs10k   >= 0.9   %.3f  %s\n", HT["rs10k"], verdict(HT["rs10k"] >= 0.9)
+	printf "  h/th badsig  >= 0.9   %.3f  %s\n", HT["badsig"], verdict(HT["badsig"] >= 0.9)
 	c = cpu["m", "rep"]
 	printf "  cached decision, mcpauth CPU <= 5 us:  %.2f us  %s\n", c, verdict(c <= 5)
 	printf "    above the transport floor (noop %.2f us): %.2f us  %s\n", cpu["t", "rep"],
