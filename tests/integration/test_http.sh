@@ -139,6 +139,12 @@ $RAW "$T/m.http" send "$T/req" > "$T/raw"
 is "$(head -n 1 "$T/raw")" "HTTP/1.1 400 Bad Request" "a target that is not a path: 400"
 h "/.well-known/oauth-protected-resource/%6dcp"
 is "$(http_status)" 200 "the path is percent-decoded for routing"
+for p in /.well-known/oauth-protected-resourceX /.well-known/oauth-authorization-server/mcp; do
+	h "$p"
+	is "$(http_status) $(printf '%s\n' "$out" | sed '1,/^$/d')" \
+		'500 {"error":"server_error","error_description":"several resources are configured and MCPAUTH_RESOURCE is not set"}' \
+		"$p is no metadata path: a decision (for the default resource)"
+done
 h "/.well-known/oauth-protected-resource/mcp%00x"
 is "$(http_status)" 400 "a path with an encoded NUL: 400"
 h "/auth?resource=$RES" -H "$AUTH"

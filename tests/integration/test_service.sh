@@ -272,10 +272,14 @@ is "$(status_of)" 401 "cache: a cached token is refused once it expires"
 ok $r "cache: expiry checked again on a hit"
 
 # --- metadata of resources that share a path on two hosts -------------------
+# (Picking one by MCPAUTH_RESOURCE is FastCGI only: over HTTP a metadata
+# path carries no policy, and a shared path stays a 500.)
+if [ "$TRANSPORT" = fcgi ]; then
 ask c responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource \
 	MCPAUTH_RESOURCE=https://b.example HTTP_HOST=a.example
 is "$(status_of) $(body)" "200 {\"resource\":\"https://b.example\",\"authorization_servers\":[\"$ISSUER\"],\"bearer_methods_supported\":[\"header\"]}" \
 	"shared path: MCPAUTH_RESOURCE picks the document, not the Host"
+fi
 ask c responder REQUEST_METHOD=GET DOCUMENT_URI=/.well-known/oauth-protected-resource HTTP_HOST=b.example
 is "$(status_of) $(body)" '500 {"error":"server_error","error_description":"several resources have this metadata path and MCPAUTH_RESOURCE names none of them"}' \
 	"shared path without MCPAUTH_RESOURCE: 500, never the first one's document"
