@@ -1,4 +1,4 @@
-# mcpauth — see README.md.  `make`, `make test`, `make asan`, `make bench`.
+# mcpauth — see README.md.  `make`, `make test`, `make asan`, `make tsan`, `make bench`.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
