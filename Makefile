@@ -53,7 +53,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/arena.h $(LIBOBJS) $(MI
 
 # Fuzz targets: libFuzzer binaries (make fuzz), and replay binaries that
 # run saved inputs without libFuzzer (make test).
-FUZZ_TARGETS = token jwks metadata config service mcpheaders bearer http
+FUZZ_TARGETS = token jwks metadata config service mcpheaders bearer http introspect
 FUZZ_SECONDS ?= 20
 FUZZ_FLAGS = -Isrc -Itests/lib -Itests/fuzz
 REPLAYS = $(FUZZ_TARGETS:%=$(B)/replay_%)

@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mint=${2:-$top/build/mint}
 k=$dir/keys
 mkdir -p "$dir/token" "$dir/jwks" "$dir/metadata" "$dir/config" \
-	"$dir/service" "$dir/mcpheaders" "$dir/bearer" "$dir/http" "$k"
+	"$dir/service" "$dir/mcpheaders" "$dir/bearer" "$dir/http" "$dir/introspect" "$k"
 for t in rsa2048 p256 p384 p521 ed25519; do
 	"$mint" keygen $t "$k/$t.pem"
 done
@@ -74,3 +74,9 @@ printf 'GET /auth?resource=https%%3A%%2F%%2Fmcp.example%%2Fmcp&scopes=a+b&claims
 printf 'HEAD /.well-known/oauth-protected-resource/%%6dcp\nHost: x\nMcpauth-Resource: y\nX_Auth: z\nContent-Length: 0\nAuthorization: a\nAuthorization: b\n' > "$dir/http/meta"
 printf 'GET /auth?resource=a&resource=b&scope=%%zz&&=\n' > "$dir/http/query"
 printf 'GET http://x/auth%%00\n' > "$dir/http/bad"
+i=$dir/introspect
+printf '{"active":true,"client_id":"c","exp":1700000600,"iat":1699999000,"iss":"https://as.example","aud":"https://mcp.example/mcp","scope":"read write","token_type":"Bearer"}' > "$i/active"
+printf '{"active":true,"exp":1700000600,"aud":["x","https://mcp.example/mcp"],"sub":"s","scope":"read","cnf":{"jkt":"abc"},"token_type":"DPoP"}' > "$i/dpop"
+printf '{"active":false}' > "$i/inactive"
+printf '{"active":true,"exp":1700000600,"aud":"https://mcp.example/mcp","scope":"read","token_type":"refresh_token","nbf":1700000100}' > "$i/refresh"
+printf '<html>502 Bad Gateway</html>' > "$i/garbage"

@@ -79,32 +79,53 @@ b64std_decode(const char *in, size_t inlen, unsigned char *out, size_t outmax)
 	return decode(in, inlen, out, outmax, 1);
 }
 
-long
-b64url_encode(const unsigned char *in, size_t inlen, char *out, size_t outmax)
+static const char std_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Encode with alphabet a; pad with '=' to a multiple of four if pad. */
+static long
+encode(const unsigned char *in, size_t inlen, char *out, size_t outmax,
+    const char *a, int pad)
 {
 	size_t i, o = 0, need = (inlen / 3) * 4 + (inlen % 3 ? inlen % 3 + 1 : 0);
 	unsigned long v;
 
+	if (pad && inlen % 3)
+		need += 3 - inlen % 3;
 	if (need + 1 > outmax)
 		return -1;
 	for (i = 0; i + 2 < inlen; i += 3) {
 		v = (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8 |
 		    in[i + 2];
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = alphabet[v >> 6 & 63];
-		out[o++] = alphabet[v & 63];
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+		out[o++] = a[v >> 6 & 63];
+		out[o++] = a[v & 63];
 	}
 	if (inlen - i == 1) {
 		v = (unsigned long)in[i] << 16;
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
 	} else if (inlen - i == 2) {
 		v = (unsigned long)in[i] << 16 | (unsigned long)in[i + 1] << 8;
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = alphabet[v >> 6 & 63];
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+		out[o++] = a[v >> 6 & 63];
 	}
+	while (o < need)
+		out[o++] = '=';
 	out[o] = '\0';
 	return (long)o;
+}
+
+long
+b64url_encode(const unsigned char *in, size_t inlen, char *out, size_t outmax)
+{
+	return encode(in, inlen, out, outmax, alphabet, 0);
+}
+
+long
+b64std_encode(const unsigned char *in, size_t inlen, char *out, size_t outmax)
+{
+	return encode(in, inlen, out, outmax, std_alphabet, 1);
 }

@@ -35,4 +35,14 @@ long b64std_decode(const char *in, size_t inlen, unsigned char *out,
 long b64url_encode(const unsigned char *in, size_t inlen, char *out,
     size_t outmax);
 
+/* Standard base64 with padding (RFC 4648 §4), as b64url_encode. */
+long b64std_encode(const unsigned char *in, size_t inlen, char *out,
+    size_t outmax);
+
+/* Bytes b64url_encode writes for inlen input bytes, NUL included. */
+#define B64URL_ENCODED_SIZE(inlen) (((inlen) + 2) / 3 * 4 + 1)
+
+/* Bytes b64std_encode writes for inlen input bytes, NUL included. */
+#define B64STD_ENCODED_SIZE(inlen) (((inlen) + 2) / 3 * 4 + 1)
+
 #endif

@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "crypto.h"
 #include "decide.h"
+#include "fetch.h"
 #include "file.h"
 #include "json.h"
 #include "mcphdr.h"
@@ -66,7 +67,7 @@ cmd_verify(const struct cmd_options *o)
 	struct decision d = { 0 };
 	char err[1024], *text = NULL, *tok;
 	size_t len = 0;
-	int rc = CMD_FAILURE;
+	int rc = CMD_FAILURE, cached = 0;
 
 	buf_init(&need, 8192);
 	in.now = (long long)time(NULL);
@@ -111,7 +112,9 @@ cmd_verify(const struct cmd_options *o)
 		goto done;
 	}
 	in.required = need.p;
-	rc = decide_outcome(decide(&in, tok, len, &d))->exit_status;
+	rc = decide_outcome(state_decide(st, &in, tok, len, &d,
+	    &cached))->exit_status;
+	fetch_thread_done();
 	if (d.code == DECIDE_ALLOW && print_authinfo(&d) == -1) {
 		fprintf(stderr, "mcpauth: out of memory\n");
 		rc = CMD_FAILURE;

@@ -7,12 +7,14 @@
 #include "alg.h"
 #include "config.h"
 #include "file.h"
+#include "inconf.h"
 #include "mcpop.h"
 #include "num.h"
 #include "scopeset.h"
 #include "url.h"
 
-enum scope { GLOBAL, RESOURCE };
+/* PREAMBLE: global, and only before the first resource. */
+enum scope { GLOBAL, RESOURCE, PREAMBLE };
 
 struct parser {
 	struct config *cfg;
@@ -461,6 +463,51 @@ d_insecure_http(struct parser *p, char **argv, int argc)
 	return onoff(p, "insecure_http", argv[0], &p->cfg->insecure_http);
 }
 
+static int
+d_introspect(struct parser *p, char **argv, int argc)
+{
+	struct config *c = p->cfg;
+	char err[512], *abs;
+
+	if (check_url(p, "introspect issuer", argv[0]) == -1)
+		return -1;
+	if ((c->introspect = inconf_parse(argv, argc, p->line, err,
+	    sizeof(err))) == NULL)
+		return perr(p, "%s", err);
+	if (c->introspect->endpoint != NULL && check_url(p,
+	    "introspect endpoint", c->introspect->endpoint) == -1)
+		return -1;
+	if ((abs = location(p, c->introspect->secret_file)) == NULL)
+		return oom(p);
+	free(c->introspect->secret_file);
+	c->introspect->secret_file = abs;
+	return 0;
+}
+
+static int
+d_introspection_cache_max(struct parser *p, char **argv, int argc)
+{
+	(void)argc;
+	return number(p, "introspection_cache_max", argv[0], 0, 86400,
+	    &p->cfg->introspection_cache_max);
+}
+
+static int
+d_introspection_negative_cache(struct parser *p, char **argv, int argc)
+{
+	(void)argc;
+	return number(p, "introspection_negative_cache", argv[0], 0, 3600,
+	    &p->cfg->introspection_negative_cache);
+}
+
+static int
+d_introspection_concurrency(struct parser *p, char **argv, int argc)
+{
+	(void)argc;
+	return number(p, "introspection_concurrency", argv[0], 1, 4096,
+	    &p->cfg->introspection_concurrency);
+}
+
 static const struct directive directives[] = {
 	{ "issuer", GLOBAL, 1, 1, CONFIG_MAX_VALUES, d_issuer },
 	{ "resource", GLOBAL, 1, 1, 1, d_resource },
@@ -487,6 +534,13 @@ static const struct directive directives[] = {
 	{ "decision_cache_max", GLOBAL, 0, 1, 1, d_decision_cache_max },
 	{ "insecure_http", GLOBAL, 0, 1, 1, d_insecure_http },
 	{ "token_cache_entries", GLOBAL, 0, 1, 1, d_token_cache_entries },
+	{ "introspect", PREAMBLE, 0, 1, 5, d_introspect },
+	{ "introspection_cache_max", PREAMBLE, 0, 1, 1,
+	    d_introspection_cache_max },
+	{ "introspection_negative_cache", PREAMBLE, 0, 1, 1,
+	    d_introspection_negative_cache },
+	{ "introspection_concurrency", PREAMBLE, 0, 1, 1,
+	    d_introspection_concurrency },
 };
 #define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
 
@@ -527,7 +581,9 @@ parse_line(struct parser *p, char *s)
 	if (argc - 1 > d->maxargs)
 		return perr(p, "%s takes %d value%s, got %d", d->name,
 		    d->maxargs, d->maxargs == 1 ? "" : "s", argc - 1);
-	seen = d->scope == GLOBAL ? p->seen_global : p->seen_scope;
+	if (d->scope == PREAMBLE && p->cur != &p->defaults)
+		return perr(p, "%s goes before the first resource", d->name);
+	seen = d->scope == RESOURCE ? p->seen_scope : p->seen_global;
 	i = (size_t)(d - directives);
 	if (!d->multi && seen[i] != 0)
 		return perr(p, "duplicate %s (first set on line %d)", d->name,
@@ -537,6 +593,23 @@ parse_line(struct parser *p, char *s)
 		return -1;
 	if (d->fn == d_resource)	/* a new scope: its own duplicates */
 		memset(p->seen_scope, 0, NDIRECTIVES * sizeof(int));
+	return 0;
+}
+
+/* The introspect line names a configured issuer; https unless allowed. */
+static int
+finish_introspect(struct parser *p)
+{
+	const struct inconf *in = p->cfg->introspect;
+
+	p->line = in->line;
+	if (config_issuer_index(p->cfg, in->issuer) < 0)
+		return perr(p, "introspect names \"%s\", which is not a "
+		    "configured issuer", in->issuer);
+	if (in->endpoint != NULL && url_is_plain_http(in->endpoint) &&
+	    !p->cfg->insecure_http)
+		return perr(p, "introspect endpoint \"%s\" is plain http; use "
+		    "https or set insecure_http on", in->endpoint);
 	return 0;
 }
 
@@ -569,6 +642,8 @@ finish(struct parser *p)
 			return perr(p, "issuer \"%s\" has a plain http URL; "
 			    "use https or set insecure_http on", is->url);
 	}
+	if (c->introspect != NULL && finish_introspect(p) == -1)
+		return -1;
 	for (i = 0; i < c->nresources; i++) {
 		r = &c->resources[i];
 		if (r->audience.n == 0 && list_set(&r->audience, &r->url, 1)
@@ -610,6 +685,9 @@ config_parse(const char *text, size_t len, const char *name, char *err,
 	p.cfg->decision_cache_max = 60;
 	p.cfg->token_cache_entries = 10000;
 	p.cfg->claims_header = 1;
+	p.cfg->introspection_cache_max = 60;
+	p.cfg->introspection_negative_cache = 5;
+	p.cfg->introspection_concurrency = 16;
 	if ((p.cfg->file = strdup(name)) == NULL) {
 		oom(&p);
 		goto fail;
@@ -653,14 +731,21 @@ struct config *
 config_load(const char *path, char *err, size_t errlen)
 {
 	struct config *cfg;
+	char *buf, why[512];
 	size_t len;
-	char *buf;
 
 	if ((buf = file_read(path, CONFIG_MAX_BYTES, &len, err, errlen))
 	    == NULL)
 		return NULL;
 	cfg = config_parse(buf, len, path, err, errlen);
 	free(buf);
+	if (cfg != NULL && cfg->introspect != NULL &&
+	    inconf_read_secret(cfg->introspect, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s:%d: %s", path, cfg->introspect->line,
+		    why);
+		config_free(cfg);
+		return NULL;
+	}
 	return cfg;
 }
 
@@ -696,6 +781,7 @@ config_free(struct config *cfg)
 	free(cfg->issuers);
 	free(cfg->resources);
 	free(cfg->cache_dir);
+	inconf_free(cfg->introspect);
 	free(cfg->file);
 	free(cfg);
 }
@@ -763,6 +849,15 @@ config_print(const struct config *cfg, FILE *f)
 	fprintf(f, "token_cache_entries %lld\n", cfg->token_cache_entries);
 	if (cfg->cache_dir != NULL)
 		fprintf(f, "cache_dir %s\n", cfg->cache_dir);
+	if (cfg->introspect != NULL) {
+		inconf_print(cfg->introspect, f);
+		fprintf(f, "introspection_cache_max %lld\n"
+		    "introspection_negative_cache %lld\n"
+		    "introspection_concurrency %lld\n",
+		    cfg->introspection_cache_max,
+		    cfg->introspection_negative_cache,
+		    cfg->introspection_concurrency);
+	}
 	for (i = 0; i < cfg->nresources; i++) {
 		r = &cfg->resources[i];
 		fprintf(f, "resource %s\n", r->url);

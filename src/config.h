@@ -21,6 +21,7 @@ enum config_issuer_type { CONFIG_AUTO, CONFIG_OIDC, CONFIG_OAUTH,
 /* The names of the types, for messages. */
 #define CONFIG_ISSUER_TYPES "oidc, oauth or auto"
 
+struct inconf;
 struct mcpop;
 struct scopeset;
 
@@ -66,11 +67,16 @@ struct config {
 	int claims_header;
 	int insecure_http;
 	char *cache_dir;
+	struct inconf *introspect;	/* NULL: opaque tokens refused (§12) */
+	long long introspection_cache_max;
+	long long introspection_negative_cache;
+	long long introspection_concurrency;
 };
 
 /*
- * Read and parse the file at path.  Relative jwks= and metadata= paths
- * are taken from the file's directory.  Returns a config the caller frees
+ * Read and parse the file at path, and the introspection client secret
+ * it names.  Relative jwks=, metadata= and secret_file= paths are taken
+ * from the file's directory.  Returns a config the caller frees
  * with config_free, or NULL with "FILE:LINE: reason" (or "FILE: reason")
  * written to err (errlen bytes).
  */
@@ -78,7 +84,8 @@ struct config *config_load(const char *path, char *err, size_t errlen);
 
 /*
  * Parse len bytes of config text; name is used in messages and its
- * directory for relative paths.  As config_load otherwise.
+ * directory for relative paths.  As config_load otherwise, but no
+ * secret_file is read.
  */
 struct config *config_parse(const char *text, size_t len, const char *name,
     char *err, size_t errlen);

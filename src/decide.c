@@ -433,22 +433,47 @@ decide(const struct decide_input *in, const char *token, size_t len,
 	d->issuer = issuer;
 	if (check_signature(in, issuer, header, (enum alg_id)alg, token,
 	    (size_t)(dot2 - token), dot2 + 1, len - (size_t)(dot2 + 1 - token),
-	    d) == -1 ||
+	    d) == -1)
+		goto done;
+	decide_payload(in, issuer, payload, d);
+	payload = NULL;
+	if (d->claims != NULL) {
+		d->info.payload = dot1 + 1;
+		d->info.payload_len = (size_t)(dot2 - dot1 - 1);
+	}
+done:
+	cJSON_Delete(header);
+	cJSON_Delete(payload);
+	return d->code;
+}
+
+/* RFC 9449 / RFC 8705: a sender-constrained token is never a bearer's. */
+static int
+check_bearer(const cJSON *p, struct decision *d)
+{
+	if (cJSON_GetObjectItemCaseSensitive(p, "cnf") != NULL)
+		return refuse(d, DECIDE_INVALID_TOKEN, "token is "
+		    "sender-constrained (cnf); it cannot be used as a bearer "
+		    "token");
+	return 0;
+}
+
+enum decide_code
+decide_payload(const struct decide_input *in, int issuer, cJSON *payload,
+    struct decision *d)
+{
+	d->issuer = issuer;
+	d->claims = payload;
+	if (check_bearer(payload, d) == -1 ||
 	    check_time(in, payload, d) == -1 ||
 	    check_audience(in, payload, d) == -1 ||
 	    check_identity(payload, d) == -1 ||
 	    collect_scopes(payload, d) == -1)
 		goto done;
 	d->info.issuer = in->cfg->issuers[issuer].url;
-	d->claims = payload;
-	d->info.payload = dot1 + 1;
-	d->info.payload_len = (size_t)(dot2 - dot1 - 1);
-	payload = NULL;
 	if (check_scopes(in, d) == 0)
 		d->code = DECIDE_ALLOW;	/* the one place a token is allowed */
 done:
-	cJSON_Delete(header);
-	cJSON_Delete(payload);
 	if (d->code != DECIDE_ALLOW && d->code != DECIDE_INSUFFICIENT_SCOPE) {
 		/* Only a valid token's identity is kept (403 logs it too). */
 		free(d->info.scopes);

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "buf.h"
 #include "config.h"
 #include "keystore.h"
@@ -94,6 +96,17 @@ int decide_required_scopes(const struct config_resource *res,
  */
 enum decide_code decide(const struct decide_input *in, const char *token,
     size_t len, struct decision *d);
+
+/*
+ * The checks on a token's claims, once its issuer (index issuer) is
+ * established and the claims are its own: no cnf, the time window,
+ * audience, identity, scopes.  Takes payload (a JSON object; d->claims
+ * holds it on an allow or a 403, else it is freed).  d must be as
+ * decide() starts it; d->info.payload is left for the caller to set.
+ * Returns d->code.  Used by decide() and for introspection responses.
+ */
+enum decide_code decide_payload(const struct decide_input *in, int issuer,
+    cJSON *payload, struct decision *d);
 
 /*
  * Re-apply the checks that depend on the moment and the location (exp

@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -5,11 +6,15 @@
 
 #include <curl/curl.h>
 
+#include "crypto.h"
 #include "fetch.h"
 #include "num.h"
 #include "url.h"
 
 static atomic_int stopping;
+/* Each thread's POST handle: its connection cache lives in it. */
+static pthread_key_t post_key;
+static int post_key_ok;
 
 struct sink {
 	char *p;
@@ -86,57 +91,62 @@ fetch_stop(void)
 	atomic_store(&stopping, 1);
 }
 
-int
-fetch_init(void)
+static void
+handle_free(void *c)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+	curl_easy_cleanup(c);
 }
 
 int
-fetch_get(const char *url, size_t max, int allow_http,
-    struct fetch_result *res)
+fetch_init(void)
 {
-	struct sink s = { NULL, 0, max, 0, -1 };
-	CURLcode rc;
-	long status = 0;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    pthread_key_create(&post_key, handle_free) != 0)
+		return -1;
+	post_key_ok = 1;
+	return 0;
+}
+
+void
+fetch_thread_done(void)
+{
 	CURL *c;
 
-	memset(res, 0, sizeof(*res));
-	res->max_age = -1;
-	if (!url_fetch_allowed(url, allow_http)) {
-		snprintf(res->err, sizeof(res->err), "%s: only https URLs are "
-		    "fetched%s", url, allow_http ? "" :
-		    " (insecure_http is off)");
-		return -1;
+	if (post_key_ok && (c = pthread_getspecific(post_key)) != NULL) {
+		pthread_setspecific(post_key, NULL);
+		curl_easy_cleanup(c);
 	}
-	if (atomic_load(&stopping)) {
-		snprintf(res->err, sizeof(res->err), "%s: stopping", url);
-		return -1;
-	}
-	if ((c = curl_easy_init()) == NULL) {
-		snprintf(res->err, sizeof(res->err), "out of memory");
-		return -1;
-	}
+}
+
+/* Options every request has: no redirects, bounded, cancellable. */
+static void
+common_options(CURL *c, const char *url, int allow_http, size_t max,
+    struct sink *s)
+{
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
 	    allow_http ? "http,https" : "https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)FETCH_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-	    (long)FETCH_CONNECT_TIMEOUT_MS);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "mcpauth");
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, s);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(c);
-	if (s.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
+}
+
+/*
+ * After curl_easy_perform: res filled from s and the transfer's outcome.
+ * 0, or -1 with res->err set; s->p is taken or freed either way.
+ */
+static int
+finish(const char *url, CURLcode rc, long status, size_t max,
+    struct sink *s, struct fetch_result *res)
+{
+	if (s->overflow || rc == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(res->err, sizeof(res->err), "%s: larger than %zu "
 		    "bytes", url, max);
 		goto fail;
@@ -151,15 +161,112 @@ fetch_get(const char *url, size_t max, int allow_http,
 		    url, status);
 		goto fail;
 	}
-	if (s.p == NULL && (s.p = calloc(1, 1)) == NULL) {
+	if (s->p == NULL && (s->p = calloc(1, 1)) == NULL) {
 		snprintf(res->err, sizeof(res->err), "out of memory");
 		goto fail;
 	}
-	res->body = s.p;
-	res->len = s.len;
-	res->max_age = s.max_age;
+	res->body = s->p;
+	res->len = s->len;
+	res->max_age = s->max_age;
 	return 0;
 fail:
-	free(s.p);
+	free(s->p);
+	s->p = NULL;
 	return -1;
+}
+
+/* Refuse what may not be fetched at all; 0 if url may be. */
+static int
+refuse_early(const char *url, int allow_http, struct fetch_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->max_age = -1;
+	if (!url_fetch_allowed(url, allow_http)) {
+		snprintf(res->err, sizeof(res->err), "%s: only https URLs are "
+		    "fetched%s", url, allow_http ? "" :
+		    " (insecure_http is off)");
+		return -1;
+	}
+	if (atomic_load(&stopping)) {
+		snprintf(res->err, sizeof(res->err), "%s: stopping", url);
+		return -1;
+	}
+	return 0;
+}
+
+int
+fetch_post(const struct fetch_form *f, struct fetch_result *res)
+{
+	struct sink s = { NULL, 0, f->max, 0, -1 };
+	struct curl_slist *hdrs = NULL, *h;
+	char auth[FETCH_AUTH_MAX + 32];
+	long status = 0;
+	CURLcode rc;
+	CURL *c;
+	int n;
+
+	if (refuse_early(f->url, f->allow_http, res) == -1)
+		return -1;
+	if (!post_key_ok ||
+	    ((c = pthread_getspecific(post_key)) == NULL &&
+	    ((c = curl_easy_init()) == NULL ||
+	    pthread_setspecific(post_key, c) != 0))) {
+		snprintf(res->err, sizeof(res->err), "out of memory");
+		return -1;
+	}
+	/* Reset keeps the handle's live connections. */
+	curl_easy_reset(c);
+	common_options(c, f->url, f->allow_http, f->max, &s);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, f->body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)f->body_len);
+	h = curl_slist_append(hdrs, "Accept: application/json");
+	hdrs = h != NULL ? h : hdrs;
+	if (h != NULL && f->authorization != NULL) {
+		n = snprintf(auth, sizeof(auth), "Authorization: %s",
+		    f->authorization);
+		h = n > 0 && (size_t)n < sizeof(auth) ?
+		    curl_slist_append(hdrs, auth) : NULL;
+		crypto_cleanse(auth, sizeof(auth));
+	}
+	if (h == NULL) {
+		curl_slist_free_all(hdrs);
+		snprintf(res->err, sizeof(res->err), "out of memory");
+		return -1;
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	/* Nothing may keep pointing at what the caller frees. */
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+	curl_slist_free_all(hdrs);
+	return finish(f->url, rc, status, f->max, &s, res);
+}
+
+int
+fetch_get(const char *url, size_t max, int allow_http,
+    struct fetch_result *res)
+{
+	struct sink s = { NULL, 0, max, 0, -1 };
+	long status = 0;
+	CURLcode rc;
+	CURL *c;
+
+	if (refuse_early(url, allow_http, res) == -1)
+		return -1;
+	if ((c = curl_easy_init()) == NULL) {
+		snprintf(res->err, sizeof(res->err), "out of memory");
+		return -1;
+	}
+	common_options(c, url, allow_http, max, &s);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)FETCH_TIMEOUT_MS);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)FETCH_CONNECT_TIMEOUT_MS);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	return finish(url, rc, status, max, &s, res);
 }

@@ -1,7 +1,7 @@
 /*
- * fetch: HTTPS GET of a small document with libcurl (the only file that
- * includes curl/curl.h).  TLS is verified, redirects are not followed,
- * time and size are bounded.
+ * fetch: HTTPS GET of a small document, and the POST of a small form,
+ * with libcurl (the only file that includes curl/curl.h).  TLS is
+ * verified, redirects are not followed, time and size are bounded.
  */
 #ifndef MCPAUTH_FETCH_H
 #define MCPAUTH_FETCH_H
@@ -32,6 +32,32 @@ int fetch_init(void);
  */
 int fetch_get(const char *url, size_t max, int allow_http,
     struct fetch_result *res);
+
+/* Longest Authorization value fetch_post sends. */
+#define FETCH_AUTH_MAX 24576
+
+/* A form POST (RFC 7662 introspection); see fetch_post. */
+struct fetch_form {
+	const char *url;
+	const char *body;	/* application/x-www-form-urlencoded */
+	size_t body_len;
+	const char *authorization;	/* Authorization value, or NULL */
+	size_t max;		/* largest response body accepted */
+	long timeout_ms;	/* the whole exchange, connecting included */
+	int allow_http;
+};
+
+/*
+ * POST f->body to f->url and accept only a 200 with at most f->max bytes.
+ * Each calling thread keeps one handle, so connections to the endpoint
+ * are reused across calls.  Returns 0 with res filled (max_age -1), or
+ * -1 with res->err set (never the body sent).
+ */
+int fetch_post(const struct fetch_form *f, struct fetch_result *res);
+
+/* Free the calling thread's POST handle, if any (threads that end free
+ * theirs by themselves). */
+void fetch_thread_done(void);
 
 /*
  * Make fetches in progress, and any later one, fail at once (within

@@ -9,6 +9,7 @@
 #include "discover.h"
 #include "fetch.h"
 #include "file.h"
+#include "inconf.h"
 #include "json.h"
 #include "jwks.h"
 #include "keys.h"
@@ -44,6 +45,15 @@ struct refresh {
 	struct issuer_rt rt[];
 };
 
+/* is introspects opaque tokens at its metadata's endpoint (SPEC §12). */
+static int
+introspects_by_metadata(const struct config *cfg,
+    const struct config_issuer *is)
+{
+	return cfg->introspect != NULL && cfg->introspect->endpoint == NULL &&
+	    strcmp(cfg->introspect->issuer, is->url) == 0;
+}
+
 struct refresh *
 refresh_new(const struct config *cfg, struct keystore *keys)
 {
@@ -63,7 +73,8 @@ refresh_new(const struct config *cfg, struct keystore *keys)
 		atomic_init(&r->rt[i].want, 0);
 		/* Discovery only when something needs it (SPEC §4). */
 		r->rt[i].discovers = is->metadata != NULL ?
-		    url_is_http(is->metadata) : is->jwks == NULL;
+		    url_is_http(is->metadata) : is->jwks == NULL ||
+		    introspects_by_metadata(cfg, is);
 		r->rt[i].need_metadata = r->rt[i].discovers;
 	}
 	return r;
@@ -236,8 +247,8 @@ key_failure(struct refresh *r, size_t i, long long now)
 
 	failed(rt, now);
 	pthread_mutex_lock(&rt->lock);
-	/* A key set that keeps failing may have moved: ask the metadata
-	 * again. */
+	/* A key set that keeps failing may have moved (finding: metadata
+	 * trusted forever): ask the metadata again. */
 	if (++rt->failures >= REFRESH_REDISCOVER_FAILURES &&
 	    rt->discovers && r->cfg->issuers[i].jwks == NULL) {
 		rt->need_metadata = 1;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "introspect.h"
 #include "log.h"
 #include "state.h"
 
@@ -12,6 +13,7 @@ struct state {
 	struct keystore *keys;
 	struct refresh *refresh;
 	struct tokcache *tokens;	/* NULL when token_cache_entries is 0 */
+	struct inclient *intro;		/* NULL without introspect */
 };
 
 /* Files that others can change would let them change the policy. */
@@ -51,6 +53,11 @@ build(const char *path, struct state *prev, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory for token_cache_entries");
 		goto fail;
 	}
+	if (st->cfg->introspect != NULL &&
+	    (st->intro = inclient_new(st->cfg, st->refresh)) == NULL) {
+		snprintf(err, errlen, "out of memory for introspection");
+		goto fail;
+	}
 	return st;
 fail:
 	state_free(st);
@@ -87,6 +94,7 @@ state_free(struct state *st)
 {
 	if (st == NULL || atomic_fetch_sub(&st->refs, 1) != 1)
 		return;
+	inclient_free(st->intro);
 	tokcache_free(st->tokens);
 	refresh_free(st->refresh);
 	keystore_free(st->keys);
@@ -116,4 +124,20 @@ struct tokcache *
 state_tokens(const struct state *st)
 {
 	return st->tokens;
+}
+
+struct inclient *
+state_introspection(const struct state *st)
+{
+	return st->intro;
+}
+
+enum decide_code
+state_decide(const struct state *st, const struct decide_input *in,
+    const char *tok, size_t len, struct decision *d, int *cached)
+{
+	if (st->intro != NULL && len <= DECIDE_MAX_TOKEN &&
+	    introspect_is_opaque(tok, len))
+		return inclient_decide(st->intro, in, tok, len, d, cached);
+	return decide(in, tok, len, d);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "inclient.h"
 #include "keystore.h"
 #include "refresh.h"
 #include "tokcache.h"
@@ -44,5 +45,17 @@ struct keystore *state_keys(const struct state *st);
 struct refresh *state_refresh(const struct state *st);
 /* NULL when token_cache_entries is 0. */
 struct tokcache *state_tokens(const struct state *st);
+/* NULL when the configuration has no introspect line. */
+struct inclient *state_introspection(const struct state *st);
+
+/*
+ * Decide on tok for in, whatever its kind: an opaque token by
+ * introspection when st has an introspect line, anything else by
+ * decide() (SPEC §12).  *cached is set to 1 for an answer from a cache
+ * (only introspection answers; JWTs are cached by the caller).
+ */
+enum decide_code state_decide(const struct state *st,
+    const struct decide_input *in, const char *tok, size_t len,
+    struct decision *d, int *cached);
 
 #endif

@@ -4,11 +4,8 @@
 
 #include "crypto.h"
 #include "tokcache.h"
+#include "ways.h"
 
-#define NLOCKS 64
-/* Entries a token may live in: a set, so that two hot tokens whose hashes
- * collide do not keep evicting each other. */
-#define WAYS 4
 #define NONE 0xffff
 
 struct entry {
@@ -24,8 +21,7 @@ struct entry {
 };
 
 struct tokcache {
-	size_t n, sets;
-	pthread_mutex_t locks[NLOCKS];
+	struct ways w;
 	struct entry e[];
 };
 
@@ -33,29 +29,20 @@ struct tokcache *
 tokcache_new(size_t n)
 {
 	struct tokcache *c;
-	int i;
 
-	if (n == 0)
+	if (n == 0 || (c = calloc(1, sizeof(*c) + WAYS_ROUND(n) *
+	    sizeof(c->e[0]))) == NULL)
 		return NULL;
-	n = (n + WAYS - 1) / WAYS * WAYS;
-	if ((c = calloc(1, sizeof(*c) + n * sizeof(c->e[0]))) == NULL)
-		return NULL;
-	c->n = n;
-	c->sets = n / WAYS;
-	for (i = 0; i < NLOCKS; i++)
-		pthread_mutex_init(&c->locks[i], NULL);
+	ways_init(&c->w, n);
 	return c;
 }
 
 void
 tokcache_free(struct tokcache *c)
 {
-	int i;
-
 	if (c == NULL)
 		return;
-	for (i = 0; i < NLOCKS; i++)
-		pthread_mutex_destroy(&c->locks[i]);
+	ways_destroy(&c->w);
 	free(c);
 }
 
@@ -63,16 +50,6 @@ int
 tokcache_hash(const char *token, size_t len, unsigned char h[32])
 {
 	return crypto_sha256(token, len, h);
-}
-
-/* The set for a hash; the first 8 bytes are as good as random. */
-static size_t
-set_of(const struct tokcache *c, const unsigned char *h)
-{
-	unsigned long long v;
-
-	memcpy(&v, h, sizeof(v));
-	return (size_t)(v % c->sets);
 }
 
 /* The entry of set s holding hash h for resource r, or NULL. */
@@ -99,11 +76,11 @@ tokcache_get(struct tokcache *c, const struct decide_input *in,
 
 	if (c == NULL)
 		return 0;
-	s = set_of(c, h);
-	pthread_mutex_lock(&c->locks[s % NLOCKS]);
+	s = ways_set(&c->w, h);
+	ways_lock(&c->w, s);
 	if ((hit = find(c, s, h, in->resource)) != NULL)
 		e = *hit;
-	pthread_mutex_unlock(&c->locks[s % NLOCKS]);
+	ways_unlock(&c->w, s);
 	if (hit == NULL ||
 	    keystore_generation(in->keys, (size_t)e.issuer) != e.generation)
 		return 0;
@@ -213,9 +190,9 @@ tokcache_put(struct tokcache *c, const struct decide_input *in,
 	e.resource = in->resource;
 	e.issuer = d->issuer;
 	e.generation = d->generation;
-	s = set_of(c, e.hash);
-	pthread_mutex_lock(&c->locks[s % NLOCKS]);
+	s = ways_set(&c->w, e.hash);
+	ways_lock(&c->w, s);
 	if ((slot = victim(c, s, &e)) != NULL)	/* never NULL: WAYS > 0 */
 		*slot = e;
-	pthread_mutex_unlock(&c->locks[s % NLOCKS]);
+	ways_unlock(&c->w, s);
 }

@@ -32,4 +32,15 @@ size_t url_origin_len(const char *url);
  * authority ("" if none). */
 const char *url_path(const char *url);
 
+/* The most bytes url_form_encode writes for n input bytes, NUL included. */
+#define URL_FORM_MAX(n) (3 * (n) + 1)
+
+/*
+ * application/x-www-form-urlencoded form of the n bytes at s (RFC 6749
+ * Appendix B): letters, digits and "*-._" as they are, space as '+',
+ * every other byte as %XX.  Writes at most URL_FORM_MAX(n) bytes to out,
+ * NUL-terminated, and returns the length.
+ */
+size_t url_form_encode(const char *s, size_t n, char *out);
+
 #endif

@@ -23,6 +23,14 @@ Control endpoints (GET, 200 text/plain, never counted):
         redirect 302 to http://127.0.0.2:1/elsewhere
     /_control/maxage?path=/jwks.json&seconds=N  -> "Cache-Control: max-age=N"
                                                    on that path; N=-1 removes it
+    /_control/last?path=/introspect          -> the last POST to that path: its
+                                                Authorization header, a newline,
+                                                then its body
+    /_control/maxconc?path=/introspect       -> most POSTs to that path in progress
+                                                at once so far
+POST /<path> (RFC 7662 introspection) answers like a GET of that path (the
+file's content, misbehaving as its mode says) and is counted the same way;
+mode "slow" answers after 10 ms.
 Every response is HTTP/1.0 with Content-Length and "Connection: close".
 SIGTERM/SIGINT exit cleanly with status 0.
 """
@@ -30,11 +38,12 @@ import argparse, json, os, signal, socket, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-MODES = {"ok", "500", "garbage", "hang", "big", "close", "redirect"}
+MODES = {"ok", "500", "garbage", "hang", "big", "close", "redirect", "slow"}
 BIG_SIZE, CHUNK = 10 * 1024 * 1024, 64 * 1024
 HANG_SECONDS = 30
 lock = threading.Lock()
 counts, modes, maxages = {}, {}, {}
+lasts, inflight, maxconc = {}, {}, {}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -70,6 +79,27 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:  # client went away, or shutdown() in "close" mode
             pass
 
+    def do_POST(self):
+        self.close_connection = True
+        path = unquote(urlsplit(self.path).path)
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if 0 < n <= 1 << 20 else b""
+        with lock:
+            lasts[path] = (self.headers.get("Authorization") or "") + "\n" + body.decode("latin-1")
+            inflight[path] = inflight.get(path, 0) + 1
+            maxconc[path] = max(maxconc.get(path, 0), inflight[path])
+            slow = modes.get(path) == "slow"
+        # In progress until the answer starts: a client may be done
+        # before this thread runs again.
+        if slow:
+            time.sleep(0.01)
+        with lock:
+            inflight[path] -= 1
+        try:
+            self.serve(path, post=True)
+        except OSError:
+            pass
+
     def control(self, name, q):
         p = q.get("path", [""])[0]
         if p and not p.startswith("/"):
@@ -77,11 +107,16 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             if name == "reset":
                 counts.clear(); modes.clear(); maxages.clear()
+                lasts.clear(); maxconc.clear()
                 return self.reply(200, "ok\n", "text/plain")
             if not p:
                 return self.reply(400, "missing path\n", "text/plain")
             if name == "count":
                 return self.reply(200, "%d\n" % counts.get(p, 0), "text/plain")
+            if name == "last":
+                return self.reply(200, lasts.get(p, ""), "text/plain")
+            if name == "maxconc":
+                return self.reply(200, "%d\n" % maxconc.get(p, 0), "text/plain")
             if name == "mode" and q.get("mode", [""])[0] in MODES:
                 modes[p] = q["mode"][0]
                 return self.reply(200, "ok\n", "text/plain")
@@ -97,7 +132,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, "ok\n", "text/plain")
         self.reply(400, "bad control request\n", "text/plain")
 
-    def serve(self, path):
+    def serve(self, path, post=False):
         with lock:
             counts[path] = counts.get(path, 0) + 1
             mode, age = modes.get(path, "ok"), maxages.get(path)
@@ -107,6 +142,8 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "hang":
             time.sleep(HANG_SECONDS)
             return
+        if mode == "slow" and not post:
+            time.sleep(0.01)
         if mode == "500":
             return self.reply(500, '{"error":"server_error"}\n', extra=extra)
         if mode == "garbage":

@@ -2,9 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alg.h"
 #include "config.h"
+#include "inconf.h"
 #include "tap.h"
 
 #define OK_HEAD "issuer https://as.example jwks=keys.json\n"
@@ -152,7 +155,112 @@ static const struct {
 	    "resource https://m.example\nresource_documentation docs\n",
 	    "/etc/m.conf:3: resource_documentation must be an http:// or "
 	    "https:// URL, got \"docs\"" },
+	{ "introspect by an issuer not configured", OK_HEAD
+	    "introspect https://other.example client_id=c secret_file=s\n"
+	    "resource https://m.example\n", "/etc/m.conf:2: introspect names "
+	    "\"https://other.example\", which is not a configured issuer" },
+	{ "introspect after a resource", OK_HEAD "resource https://m.example\n"
+	    "introspect https://as.example client_id=c secret_file=s\n",
+	    "/etc/m.conf:3: introspect goes before the first resource" },
+	{ "introspection_cache_max after a resource", OK_HEAD
+	    "resource https://m.example\nintrospection_cache_max 5\n",
+	    "/etc/m.conf:3: introspection_cache_max goes before the first "
+	    "resource" },
+	{ "two introspect lines", OK_HEAD
+	    "introspect https://as.example client_id=c secret_file=s\n"
+	    "introspect https://as.example client_id=d secret_file=s\n",
+	    "/etc/m.conf:3: duplicate introspect (first set on line 2)" },
+	{ "introspect without a secret", OK_HEAD
+	    "introspect https://as.example client_id=c\n",
+	    "/etc/m.conf:2: introspect needs client_id= and secret_file=" },
+	{ "introspect with an unknown option", OK_HEAD
+	    "introspect https://as.example client_id=c secret=x\n",
+	    "/etc/m.conf:2: unknown or repeated introspect option \"secret\" "
+	    "(expected client_id=, secret_file=, endpoint= or auth=)" },
+	{ "introspect with another auth", OK_HEAD
+	    "introspect https://as.example client_id=c secret_file=s "
+	    "auth=private_key_jwt\n", "/etc/m.conf:2: introspect auth must be "
+	    "client_secret_basic or client_secret_post, got "
+	    "\"private_key_jwt\"" },
+	{ "introspect at plain http", OK_HEAD
+	    "introspect https://as.example client_id=c secret_file=s "
+	    "endpoint=http://as.example/i\nresource https://m.example\n",
+	    "/etc/m.conf:2: introspect endpoint \"http://as.example/i\" is "
+	    "plain http; use https or set insecure_http on" },
+	{ "introspection_concurrency 0", OK_HEAD
+	    "introspection_concurrency 0\n", "/etc/m.conf:2: "
+	    "introspection_concurrency expects a whole number from 1 to 4096, "
+	    "got \"0\"" },
 };
+
+/* config_load of a file naming a secret file written with mode. */
+static const char *
+secret_error(const char *secret, size_t n, int mode, const char **got)
+{
+	static char err[512];
+	static const char conf[] = "issuer https://as.example jwks=/k.json\n"
+	    "introspect https://as.example client_id=c secret_file=sec\n"
+	    "resource https://m.example\n";
+	char dir[] = "/tmp/test_config.XXXXXX", path[64];
+	struct config *c;
+	FILE *f;
+
+	*got = NULL;
+	if (mkdtemp(dir) == NULL)
+		return "mkdtemp";
+	snprintf(path, sizeof(path), "%s/sec", dir);
+	f = fopen(path, "w");
+	fwrite(secret, 1, n, f);
+	fclose(f);
+	chmod(path, (mode_t)mode);
+	snprintf(path, sizeof(path), "%s/m.conf", dir);
+	f = fopen(path, "w");
+	fputs(conf, f);
+	fclose(f);
+	if ((c = config_load(path, err, sizeof(err))) != NULL) {
+		*got = c->introspect->secret_len >= 6 &&
+		    memcmp(c->introspect->secret, "s3cr3t", 6) == 0 ?
+		    "secret" : "other";
+		snprintf(err, sizeof(err), "loaded, %zu bytes",
+		    c->introspect->secret_len);
+		config_free(c);
+	} else {
+		/* Without the temporary directory, wherever it appears. */
+		char *at;
+
+		while ((at = strstr(err, dir)) != NULL)
+			memmove(at, at + strlen(dir), strlen(at + strlen(dir)) + 1);
+	}
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sec", dir);
+	unlink(path);
+	rmdir(dir);
+	return err;
+}
+
+static void
+test_secret_file(void)
+{
+	const char *got;
+
+	is_str(secret_error("s3cr3t\r\n", 8, 0600, &got), "loaded, 6 bytes",
+	    "secret_file: one trailing CRLF is not the secret");
+	is_str(got, "secret", "... the secret is the rest");
+	is_str(secret_error("s3cr3t\n", 7, 0640, &got), "loaded, 6 bytes",
+	    "secret_file: group-readable (root:mcpauth 0640) is fine");
+	is_str(secret_error("s3cr3t\n\n", 8, 0600, &got), "loaded, 7 bytes",
+	    "secret_file: only one line end is taken off");
+	is_str(secret_error("s3cr3t", 6, 0644, &got), "/m.conf:2: secret_file "
+	    "/sec: readable or writable by others, or writable by its group "
+	    "(chmod 600 or 640)", "secret_file readable by others refused");
+	is_str(secret_error("s3cr3t", 6, 0660, &got), "/m.conf:2: secret_file "
+	    "/sec: readable or writable by others, or writable by its group "
+	    "(chmod 600 or 640)", "secret_file writable by its group refused");
+	is_str(secret_error("\n", 1, 0600, &got), "/m.conf:2: secret_file "
+	    "/sec: empty", "an empty secret refused");
+	is_str(secret_error("a\0b", 3, 0600, &got), "/m.conf:2: secret_file "
+	    "/sec: holds a NUL byte", "a secret with NUL refused");
+}
 
 int
 main(void)
@@ -260,6 +368,29 @@ main(void)
 	free(buf);
 	config_free(c);
 
+	test_secret_file();
+	{
+		const char *t = OK_HEAD "introspect https://as.example "
+		    "client_id=c secret_file=s auth=client_secret_post\n"
+		    "introspection_concurrency 4\nresource https://m.example\n";
+
+		buf = NULL;
+		c = config_parse(t, strlen(t), "/etc/m.conf", err, sizeof(err));
+		ok(c != NULL, "introspect parses");
+		if (c != NULL) {
+			f = open_memstream(&buf, &len);
+			config_print(c, f);
+			fclose(f);
+			ok(strstr(buf, "\nintrospect https://as.example "
+			    "client_id=c secret_file=/etc/s "
+			    "auth=client_secret_post\nintrospection_cache_max 60"
+			    "\nintrospection_negative_cache 5\n"
+			    "introspection_concurrency 4\n") != NULL,
+			    "introspect prints with its defaults spelled out");
+			free(buf);
+			config_free(c);
+		}
+	}
 	is_str(error_of(""), "/etc/m.conf: no issuer configured",
 	    "empty file");
 	c = config_load("/nonexistent/m.conf", err, sizeof(err));

@@ -474,6 +474,13 @@ static const struct rs_case {
 	    "token has no iss string", 0 },
 	{ "iss that is an array", PAYLOAD, "{'iss':['" ISS "'],'aud':'" RES
 	    "','exp':" EXP "}", REFUSE, "token has no iss string", 0 },
+	/* RFC 9449 / RFC 8705: sender-constrained, whatever cnf holds */
+	{ "cnf (DPoP key thumbprint)", PAYLOAD, "{'iss':'" ISS "','aud':'" RES
+	    "','exp':" EXP ",'cnf':{'jkt':'abc'}}", REFUSE, "token is "
+	    "sender-constrained (cnf); it cannot be used as a bearer token", 0 },
+	{ "cnf that is null", PAYLOAD, "{'iss':'" ISS "','aud':'" RES
+	    "','exp':" EXP ",'cnf':null}", REFUSE, "token is "
+	    "sender-constrained (cnf); it cannot be used as a bearer token", 0 },
 	/* audience */
 	{ "wrong aud", PAYLOAD, "{'iss':'" ISS "','aud':'https://other."
 	    "example','exp':" EXP "}", REFUSE, "aud does not contain " RES, 0 },
