@@ -2,19 +2,24 @@
 // oidc-provider (panva) issuing JWT access tokens by client_credentials with
 // a resource indicator (RFC 8707), so that aud is the MCP resource.
 //
-// usage: node as.mjs PORTFILE RESOURCE...
+// usage: node as.mjs [--opaque] PORTFILE RESOURCE...
 //   Listens on a free loopback port; writes the port to PORTFILE.  The
 //   issuer is http://127.0.0.1:PORT.  Clients (secret "secret"): reader
 //   (mcp:read), admin (mcp:admin) and full (mcp:read mcp:admin), each
 //   allowed only the scopes it names.
+//   --opaque: opaque access tokens instead, with RFC 7662 introspection
+//   (client "rs", secret "rs-secret", the resource server) and RFC 7009
+//   revocation; GET /_stats answers {"introspections": calls so far,
+//   "max_inflight": most calls in progress at once}.
 import { createServer } from 'node:http';
 import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
 import { listenLoopback } from './listen.mjs';
 
-const [portFile, ...resources] = process.argv.slice(2);
+const opaque = process.argv[2] === '--opaque';
+const [portFile, ...resources] = process.argv.slice(opaque ? 3 : 2);
 if (!portFile || resources.length === 0) {
-    console.error('usage: node as.mjs PORTFILE RESOURCE...');
+    console.error('usage: node as.mjs [--opaque] PORTFILE RESOURCE...');
     process.exit(2);
 }
 const SCOPES = ['mcp:read', 'mcp:admin'];
@@ -34,13 +39,16 @@ listenLoopback(http, portFile, port => {
         scope
     });
     const provider = new Provider(issuer, {
-        clients: [client('reader', 'mcp:read'), client('admin', 'mcp:admin'), client('full', 'mcp:read mcp:admin')],
+        clients: [client('reader', 'mcp:read'), client('admin', 'mcp:admin'), client('full', 'mcp:read mcp:admin'),
+            { ...client('rs'), client_secret: 'rs-secret', grant_types: [] }],
         jwks: { keys: [{ ...key, kid: 'as-1', alg: 'ES256', use: 'sig' }] },
         scopes: SCOPES,
         ttl: { ClientCredentials: 600 },
         features: {
             devInteractions: { enabled: false },
             clientCredentials: { enabled: true },
+            introspection: { enabled: opaque },
+            revocation: { enabled: opaque },
             resourceIndicators: {
                 enabled: true,
                 defaultResource: () => undefined,
@@ -51,8 +59,8 @@ listenLoopback(http, portFile, port => {
                         scope: SCOPES.join(' '),
                         audience: indicator,
                         accessTokenTTL: 600,
-                        accessTokenFormat: 'jwt',
-                        jwt: { sign: { alg: 'ES256' } }
+                        ...(opaque ? { accessTokenFormat: 'opaque' } :
+                            { accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } })
                     };
                 }
             }
@@ -60,5 +68,19 @@ listenLoopback(http, portFile, port => {
     });
     // Plain http on loopback, for the test only.
     provider.proxy = false;
-    http.on('request', provider.callback());
+    const callback = provider.callback();
+    const stats = { introspections: 0, max_inflight: 0 };
+    let inflight = 0;
+    http.on('request', (req, res) => {
+        if (req.method === 'GET' && req.url === '/_stats') {
+            res.setHeader('Content-Type', 'application/json');
+            return res.end(JSON.stringify(stats));
+        }
+        if (req.method === 'POST' && req.url === '/token/introspection') {
+            stats.introspections++;
+            stats.max_inflight = Math.max(stats.max_inflight, ++inflight);
+            res.on('close', () => inflight--);
+        }
+        callback(req, res);
+    });
 });
