@@ -13,6 +13,9 @@ struct entry {
 	int active;
 	size_t len;
 	char *body;
+	const void *key;	/* whose decision snap is (incache_note) */
+	size_t snaplen;
+	char *snap;
 };
 
 struct incache {
@@ -39,8 +42,10 @@ incache_free(struct incache *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->w.sets * WAYS; i++)
+	for (i = 0; i < c->w.sets * WAYS; i++) {
 		free(c->e[i].body);
+		free(c->e[i].snap);
+	}
 	ways_destroy(&c->w);
 	free(c);
 }
@@ -56,9 +61,22 @@ find(struct incache *c, size_t s, const unsigned char *h)
 	return NULL;
 }
 
+/* A NUL-terminated copy of the n bytes at p, or NULL. */
+static char *
+copy_of(const char *p, size_t n)
+{
+	char *q;
+
+	if ((q = malloc(n + 1)) != NULL) {
+		memcpy(q, p, n);
+		q[n] = '\0';
+	}
+	return q;
+}
+
 char *
 incache_get(struct incache *c, const unsigned char h[32], long long now,
-    size_t *len)
+    const void *key, size_t *len, int *snap)
 {
 	struct entry *e;
 	char *copy = NULL;
@@ -68,13 +86,37 @@ incache_get(struct incache *c, const unsigned char h[32], long long now,
 		return NULL;
 	s = ways_set(&c->w, h);
 	ways_lock(&c->w, s);
-	if ((e = find(c, s, h)) != NULL && now < e->until &&
-	    (copy = malloc(e->len + 1)) != NULL) {
-		memcpy(copy, e->body, e->len + 1);
-		*len = e->len;
+	if ((e = find(c, s, h)) != NULL && now < e->until) {
+		*snap = e->snap != NULL && e->key == key;
+		*len = *snap ? e->snaplen : e->len;
+		copy = copy_of(*snap ? e->snap : e->body, *len);
 	}
 	ways_unlock(&c->w, s);
 	return copy;
+}
+
+void
+incache_note(struct incache *c, const unsigned char h[32], const void *key,
+    const void *blob, size_t len)
+{
+	struct entry *e;
+	char *copy, *old = NULL;
+	size_t s;
+
+	if (c == NULL || (copy = copy_of(blob, len)) == NULL)
+		return;
+	s = ways_set(&c->w, h);
+	ways_lock(&c->w, s);
+	if ((e = find(c, s, h)) != NULL) {
+		old = e->snap;
+		e->snap = copy;
+		e->snaplen = len;
+		e->key = key;
+		copy = NULL;
+	}
+	ways_unlock(&c->w, s);
+	free(old);
+	free(copy);
 }
 
 /*
@@ -108,18 +150,19 @@ incache_put(struct incache *c, const unsigned char h[32],
     long long now)
 {
 	struct entry *slot;
-	char *copy, *old = NULL;
+	char *copy, *old = NULL, *oldsnap = NULL;
 	size_t s;
 
 	if (c == NULL || until <= now || len > INCACHE_BODY_MAX ||
-	    (copy = malloc(len + 1)) == NULL)
+	    (copy = copy_of(body, len)) == NULL)
 		return;
-	memcpy(copy, body, len);
-	copy[len] = '\0';
 	s = ways_set(&c->w, h);
 	ways_lock(&c->w, s);
 	if ((slot = victim(c, s, h, active, now)) != NULL) {
 		old = slot->body;
+		oldsnap = slot->snap;
+		slot->snap = NULL;
+		slot->key = NULL;
 		memcpy(slot->hash, h, 32);
 		slot->until = until;
 		slot->active = active;
@@ -129,5 +172,6 @@ incache_put(struct incache *c, const unsigned char h[32],
 	}
 	ways_unlock(&c->w, s);
 	free(old);
+	free(oldsnap);
 	free(copy);
 }

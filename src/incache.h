@@ -2,7 +2,8 @@
  * incache: introspection answers already obtained (SPEC §12), so that a
  * repeated opaque token does not call the authorization server again.
  * Keyed by the token's SHA-256, never the token; each entry holds the
- * answer as it came and the second it ends.  Fixed number of entries
+ * answer as it came, the second it ends, and the allow it gave for the
+ * last resource that asked, so that a hit need not parse it again.  Fixed number of entries
  * (token_cache_entries); answers larger than INCACHE_BODY_MAX are not
  * kept.  An inactive answer only takes a way of a set that no active
  * answer needs, so a flood of unknown tokens cannot evict active ones.
@@ -24,11 +25,21 @@ struct incache *incache_new(size_t n);
 void incache_free(struct incache *c);
 
 /*
- * The answer kept for hash h, if it has not ended at now: returns a copy
- * the caller frees (*len bytes, NUL-terminated), else NULL.
+ * What is kept for hash h, if its answer has not ended at now: what
+ * incache_note kept for key (*snap set to 1) if it did, else the answer
+ * (*snap 0).  Returns a copy the caller frees (*len bytes,
+ * NUL-terminated), else NULL.
  */
 char *incache_get(struct incache *c, const unsigned char h[32],
-    long long now, size_t *len);
+    long long now, const void *key, size_t *len, int *snap);
+
+/*
+ * Keep blob (len bytes), what the answer for hash h decided for key, with
+ * that answer and as long as it (nothing if it is gone); it replaces what
+ * was kept for another key.
+ */
+void incache_note(struct incache *c, const unsigned char h[32],
+    const void *key, const void *blob, size_t len);
 
 /*
  * Keep body (len bytes), the answer for hash h, until the second until;

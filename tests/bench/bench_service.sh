@@ -23,6 +23,13 @@
 #   rss-N       100,000 distinct ES256 tokens once each with
 #               token_cache_entries N = 1000, 10000 (default), 100000:
 #               VmRSS afterwards shows memory follows the configuration
+#   cached-intro one opaque token repeated, introspected (SPEC §12) at a
+#               loopback endpoint (tests/bench/introspect_as.mjs, node,
+#               keep-alive): an answer-cache hit, to compare with cached
+#   fresh-intro the same with token_cache_entries 0: every decision calls
+#               the endpoint, on the worker thread's kept connection
+#   rr-intro    INTRO_DISTINCT distinct opaque tokens round-robin, default
+#               cache: the endpoint's calls per distinct token
 # Service CPU per decision comes from /proc/PID/stat (utime + stime, clock
 # ticks) over the measured run divided by its requests; sched_us is the same
 # from /proc/PID/task/*/schedstat (nanoseconds) as a finer cross-check.
@@ -36,7 +43,8 @@
 # (a fresh context per check) and from `openssl speed rsa2048`.  Targets are printed, never enforced.
 #
 # Tunables (environment): CLIENTS (2), THREADS (2), CACHED_N (100000),
-# FRESH_N (40000), DISTINCT (10000 RS256 tokens), RSS_N (100000 ES256
+# FRESH_N (40000), DISTINCT (10000 RS256 tokens), INTRO_N (5000 fresh
+# introspections), INTRO_DISTINCT (2000 opaque tokens), RSS_N (100000 ES256
 # tokens, also the requests of the rss cases), OTHER_MAX (10), RETRIES (1),
 # BUDGET (100: no retries once the run is that many seconds old), CASES
 # (space-separated case names to run, default all; the summary lines of
@@ -58,6 +66,8 @@ cleanup() {
 	trap - EXIT INT TERM
 	for p in $SPID; do kill "$p" 2>/dev/null || true; done
 	for p in $SPID; do wait "$p" 2>/dev/null || true; done
+	[ -n "${AS_PID:-}" ] && kill "$AS_PID" 2>/dev/null
+	[ -n "${AS_PID:-}" ] && wait "$AS_PID" 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -85,6 +95,22 @@ say "$(awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$DISTINCT" -v m="$RSS_N" \
 # --- raw OpenSSL verify cost (nothing else of ours running) -----------------------
 bench_raw_verify 2
 
+# --- the loopback introspection endpoint and opaque tokens -------------------------
+INTRO_N=${INTRO_N:-5000}
+INTRO_DISTINCT=${INTRO_DISTINCT:-2000}
+printf 'bench-secret\n' > "$T/secret"
+chmod 600 "$T/secret"
+node tests/bench/introspect_as.mjs "$T/as.port" "$ISS" "$RES" 2> "$T/as.log" &
+AS_PID=$!
+for _ in $(seq 100); do [ -s "$T/as.port" ] && break; sleep 0.1; done
+[ -s "$T/as.port" ] || die "introspect_as.mjs did not start"
+AS_PORT=$(cat "$T/as.port")
+as_calls() { curl -s "http://127.0.0.1:$AS_PORT/count"; }
+python3 -c 'import secrets
+for _ in range(int(__import__("sys").argv[1])): print(secrets.token_urlsafe(32))' \
+	"$INTRO_DISTINCT" > "$T/opaque.txt"
+head -n 1 "$T/opaque.txt" > "$T/opaque1.txt"
+
 # --- servers ----------------------------------------------------------------------
 # Parameters nginx sends for an auth_request subrequest (no body).
 PARAMS="QUERY_STRING= REQUEST_METHOD=POST CONTENT_TYPE= CONTENT_LENGTH=
@@ -99,12 +125,16 @@ HTTP_MCP_METHOD=tools/call HTTP_MCP_NAME=tool_7"
 # shellcheck disable=SC2206
 PARAMS=($PARAMS "HTTP_ACCEPT=application/json, text/event-stream")
 
-# start_mcpauth NAME CACHE_ENTRIES [ops]: serve on $T/NAME.sock; sets SPID
-# SOCK LOG.  ops: with ten operation_scopes rules, one matching tool_7.
+# start_mcpauth NAME CACHE_ENTRIES [ops|intro]: serve on $T/NAME.sock; sets
+# SPID SOCK LOG.  ops: with ten operation_scopes rules, one matching tool_7;
+# intro: opaque tokens introspected at the loopback endpoint.
 start_mcpauth() {
 	SOCK=$T/$1.sock LOG=$T/$1.log
 	rm -f "$SOCK"
 	bench_conf "$T/$1.conf" "$2"
+	if [ "${3:-}" = intro ]; then
+		sed -i "1a introspect $ISS client_id=bench secret_file=$T/secret endpoint=http://127.0.0.1:$AS_PORT/introspect\\ninsecure_http on" "$T/$1.conf"
+	fi
 	if [ "${3:-}" = ops ]; then
 		for i in 0 1 2 3 4 5 6 7; do
 			echo "    operation_scopes tools/call name=tool_$i mcp:write"
@@ -238,6 +268,14 @@ run_case rr10k-c0 0 "$T/rs.txt" "$DISTINCT" "$FRESH_N" 2000 start_mcpauth rr10k-
 for c in 1000 10000 100000; do
 	run_case "rss-$c" "$c" "$T/es.txt" "$RSS_N" "$RSS_N" 0 start_mcpauth "rss-$c" "$c"
 done
+run_case cached-intro 10000 "$T/opaque1.txt" 1 "$CACHED_N" 2000 \
+	start_mcpauth cached-intro 10000 intro
+run_case fresh-intro 0 "$T/opaque.txt" "$INTRO_DISTINCT" "$INTRO_N" 500 \
+	start_mcpauth fresh-intro 0 intro
+calls0=$(as_calls)
+run_case rr-intro 10000 "$T/opaque.txt" "$INTRO_DISTINCT" "$((INTRO_DISTINCT * 5))" 0 \
+	start_mcpauth rr-intro 10000 intro
+intro_calls=$(($(as_calls) - calls0))
 
 # --- report -------------------------------------------------------------------
 field() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$ROWS"; }
@@ -277,7 +315,12 @@ awk -v c="$(field cached 7)" -v co="$(field cached-ops 7)" \
 	-v s="$speed_rs" -v n="$RSS_N" \
 	-v a="$(field rss-1000 10)" -v b="$(field rss-10000 10)" -v d="$(field rss-100000 10)" \
 	-v ga="$(field rss-1000 12)" -v gb="$(field rss-10000 12)" -v gd="$(field rss-100000 12)" \
-	-v cl="$(field cached 9)" -v fl_us="$(field rr10k-c0 9)" '
+	-v cl="$(field cached 9)" -v fl_us="$(field rr10k-c0 9)" \
+	-v ci="$(field cached-intro 7)" -v cis="$(field cached-intro 8)" \
+	-v cil="$(field cached-intro 9)" -v fi="$(field fresh-intro 7)" \
+	-v fil="$(field fresh-intro 9)" -v fir="$(field fresh-intro 5)" \
+	-v ic="${intro_calls:-0}" -v idn="$INTRO_DISTINCT" \
+	-v rri="$(field rr-intro 4)" '
 function verdict(ok) { return ok ? "MET" : "MISSED" }
 BEGIN {
 	printf "raw RS256 verify, EVP_DigestVerify with a fresh ctx: %7.2f us\n", r
@@ -309,6 +352,15 @@ BEGIN {
 	printf "  target: bounded by configuration (grows with it, <= 1 KiB" \
 	    " per entry: %.2f KiB)  %s\n", gd * 1024 / 100000,
 	    verdict(ga < gb && gb < gd && gd * 1024 / 100000 <= 1)
+	printf "cached introspection vs cached JWT: %+.1f %% (cpu_us %.2f vs %.2f;" \
+	    " sched_us %.2f vs %.2f; median us= %s vs %s)  target within 10 %%  %s\n",
+	    (ci - c) / c * 100, ci, c, cis, cs, cil, cl,
+	    verdict(ci <= c * 1.1)
+	printf "fresh introspection (loopback, kept connection): service CPU %.2f us," \
+	    " median us= %s (the call included), %s req/s\n", fi, fil, fir
+	printf "introspection calls per distinct token: %.3f (%d calls for %d tokens," \
+	    " %d requests)  target 1  %s\n", ic / idn, ic, idn, rri,
+	    verdict(ic == idn)
 }'
 echo
 echo "load average before: $load_start; total time $(($(date +%s) - t_start)) s"

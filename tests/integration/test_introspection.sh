@@ -5,7 +5,8 @@
 # answer with its reason, an authorization server that is stopped, hangs,
 # fails or answers garbage (500, never 401, and never 200 for a token not
 # already cached as active), a burst of 1,000 unknown tokens under the
-# in-flight bound, and a JWT beside an opaque token.
+# in-flight bound, one call for concurrent requests with one token, and a
+# JWT beside an opaque token.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
@@ -165,6 +166,16 @@ ok "$([ "$max" -ge 1 ] && [ "$max" -le 4 ]; echo $?)" \
 	"at most introspection_concurrency (4) calls in flight at the server (saw $max)"
 "$FCGI_CLIENT" -c 4 -n 200 -t "$T/burst" "unix:$T/m.sock" DOCUMENT_URI=/_auth > /dev/null
 is "$(calls)" 1000 "repeats of the same tokens come from the negative cache"
+mode ok
+
+# --- one call for concurrent requests with one new token ---------------------------
+active
+mode slow
+echo concurrent-token > "$T/one"
+n=$(calls)
+res=$("$FCGI_CLIENT" -c 8 -n 8 -t "$T/one" "unix:$T/m.sock" DOCUMENT_URI=/_auth)
+is "$(echo "$res" | sed 's/ seconds=.*//')|$(($(calls) - n))" "requests=8 ok=8|1" \
+	"eight concurrent requests with one new token: one call"
 mode ok
 
 # --- the server stopped -----------------------------------------------------------

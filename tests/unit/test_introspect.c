@@ -209,7 +209,7 @@ test_cache(void)
 	unsigned char h[6][32];
 	size_t len = 0, kept;
 	char *b;
-	int i;
+	int i, snap = -1, k1, k2;
 
 	ok(incache_new(0) == NULL, "token_cache_entries 0: no cache");
 	for (i = 0; i < 6; i++) {
@@ -217,30 +217,40 @@ test_cache(void)
 		h[i][31] = (unsigned char)i;
 	}
 	incache_put(c, h[0], "{\"active\":true}", 15, NOW + 10, 1, NOW);
-	b = incache_get(c, h[0], NOW + 9, &len);
+	b = incache_get(c, h[0], NOW + 9, NULL, &len, &snap);
 	is_str(b, "{\"active\":true}", "an answer is kept");
 	is_int((long long)len, 15, "... with its length");
 	free(b);
-	ok(incache_get(c, h[0], NOW + 10, &len) == NULL,
-	    "... until the second it ends");
-	ok(incache_get(c, h[1], NOW, &len) == NULL, "another token misses");
+	is_int(snap, 0, "... as the answer");
+	incache_note(c, h[0], &k1, "allow", 5);
+	b = incache_get(c, h[0], NOW, &k1, &len, &snap);
+	is_str(b, "allow", "what it decided for a resource is kept with it");
+	is_int(snap, 1, "... and given for that resource");
+	free(b);
+	b = incache_get(c, h[0], NOW, &k2, &len, &snap);
+	is_str(b, "{\"active\":true}", "another resource gets the answer");
+	is_int(snap, 0, "... as the answer");
+	free(b);
+	ok(incache_get(c, h[0], NOW + 10, &k1, &len, &snap) == NULL,
+	    "... until the second it ends, the decision with it");
+	ok(incache_get(c, h[1], NOW, NULL, &len, &snap) == NULL, "another token misses");
 	incache_put(c, h[1], "x", 1, NOW, 0, NOW);
-	ok(incache_get(c, h[1], NOW, &len) == NULL,
+	ok(incache_get(c, h[1], NOW, NULL, &len, &snap) == NULL,
 	    "an answer that ends now is not kept");
 	/* Four active answers fill the set; an inactive one finds no room. */
 	for (i = 0; i < 4; i++)
 		incache_put(c, h[i], "a", 1, NOW + 100, 1, NOW);
 	incache_put(c, h[4], "i", 1, NOW + 5, 0, NOW);
-	ok(incache_get(c, h[4], NOW, &len) == NULL,
+	ok(incache_get(c, h[4], NOW, NULL, &len, &snap) == NULL,
 	    "an inactive answer never evicts an active one");
 	for (i = 0, kept = 0; i < 4; i++)
-		if ((b = incache_get(c, h[i], NOW, &len)) != NULL) {
+		if ((b = incache_get(c, h[i], NOW, NULL, &len, &snap)) != NULL) {
 			free(b);
 			kept++;
 		}
 	is_int((long long)kept, 4, "... all four active answers stay");
 	incache_put(c, h[5], "a", 1, NOW + 50, 1, NOW);
-	b = incache_get(c, h[5], NOW, &len);
+	b = incache_get(c, h[5], NOW, NULL, &len, &snap);
 	ok(b != NULL, "an active answer evicts the one that ends first");
 	free(b);
 	incache_free(c);
