@@ -65,6 +65,9 @@ struct decision {
 	unsigned long generation; /* of the key set the signature was
 				   checked with (keystore_get); 0: none */
 	char *store;		/* backing for info strings of a cached hit */
+	long long cache_until;	/* 0, or the second past which a web server
+				   may not keep this allow (the end of the
+				   introspection answer it rests on) */
 	void *claims;		/* private: the parsed payload that info's
 				   strings point into (decide_claims_json) */
 	struct authinfo info;	/* DECIDE_ALLOW only */

@@ -76,7 +76,7 @@ copy_of(const char *p, size_t n)
 
 char *
 incache_get(struct incache *c, const unsigned char h[32], long long now,
-    const void *key, size_t *len, int *snap)
+    const void *key, size_t *len, int *snap, long long *until)
 {
 	struct entry *e;
 	char *copy = NULL;
@@ -88,6 +88,7 @@ incache_get(struct incache *c, const unsigned char h[32], long long now,
 	ways_lock(&c->w, s);
 	if ((e = find(c, s, h)) != NULL && now < e->until) {
 		*snap = e->snap != NULL && e->key == key;
+		*until = e->until;
 		*len = *snap ? e->snaplen : e->len;
 		copy = copy_of(*snap ? e->snap : e->body, *len);
 	}

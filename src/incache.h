@@ -27,11 +27,12 @@ void incache_free(struct incache *c);
 /*
  * What is kept for hash h, if its answer has not ended at now: what
  * incache_note kept for key (*snap set to 1) if it did, else the answer
- * (*snap 0).  Returns a copy the caller frees (*len bytes,
- * NUL-terminated), else NULL.
+ * (*snap 0), and in *until the second the answer ends.  Returns a copy
+ * the caller frees (*len bytes, NUL-terminated), else NULL.
  */
 char *incache_get(struct incache *c, const unsigned char h[32],
-    long long now, const void *key, size_t *len, int *snap);
+    long long now, const void *key, size_t *len, int *snap,
+    long long *until);
 
 /*
  * Keep blob (len bytes), what the answer for hash h decided for key, with

@@ -348,15 +348,17 @@ inclient_decide(struct inclient *ic, const struct decide_input *in,
 	/* The second look follows another thread's call for the token. */
 	for (tries = 0; tries < 2; tries++) {
 		if ((body = incache_get(ic->cache, h, in->now, in->resource,
-		    &blen, &snap)) != NULL) {
+		    &blen, &snap, &until)) != NULL) {
 			pending_leave(slot);
 			*cached = 1;
 			if (snap)
-				return from_snap(ic, in, body, d);
-			if (introspect_decide(in, ic->issuer, body, blen, d) ==
-			    DECIDE_ALLOW)
+				from_snap(ic, in, body, d);
+			else if (introspect_decide(in, ic->issuer, body, blen,
+			    d) == DECIDE_ALLOW)
 				note(ic, in, h, d);
-			free(body);
+			if (!snap)
+				free(body);
+			d->cache_until = until;
 			return d->code;
 		}
 		if (tries == 0 && pending_enter(h, &slot) == 0)
@@ -378,5 +380,7 @@ inclient_decide(struct inclient *ic, const struct decide_input *in,
 	    DECIDE_ALLOW && until != -1)
 		note(ic, in, h, d);
 	free(res.body);
+	/* Not kept (garbage is never allowed): nothing to cache it on. */
+	d->cache_until = until > in->now ? until : in->now;
 	return d->code;
 }

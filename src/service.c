@@ -217,6 +217,9 @@ allow(const struct state *st, const struct request *req,
 		/* Cacheable until exp at most, and decision_cache_max. */
 		if (t > state_config(st)->decision_cache_max)
 			t = state_config(st)->decision_cache_max;
+		/* Not past the introspection answer: revocation shows then. */
+		if (d->cache_until != 0 && t > d->cache_until - now)
+			t = d->cache_until - now;
 		snprintf(num, sizeof(num), "%lld", t < 0 ? 0 : t);
 		response_header(r, "X-Accel-Expires", num);
 	}

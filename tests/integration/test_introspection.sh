@@ -62,7 +62,8 @@ is "$(header X-Auth-Subject)|$(header X-Auth-Client-Id)|$(header X-Auth-Scopes)|
 	"identity headers from the answer (no sub: no subject)"
 is "$(header X-Auth-Claims)" "$(b64url "$(cat "$T/as/introspect")")" \
 	"X-Auth-Claims is the answer, base64url"
-is "$(header X-Accel-Expires)" 60 "the web server may cache it for decision_cache_max"
+is "$(header X-Accel-Expires)" 2 \
+	"the web server may keep it no longer than the answer is kept (introspection_cache_max 2)"
 issuer_ctl "last?path=/introspect" > "$T/last"
 is "$(head -1 "$T/last")" "Basic $(printf 'rs%%3A1:rs-s3cret%%261' | base64 -w0)" \
 	"client_secret_basic: id and secret form-encoded, then base64 (RFC 6749 2.3.1)"

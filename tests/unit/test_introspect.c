@@ -210,6 +210,7 @@ test_cache(void)
 	size_t len = 0, kept;
 	char *b;
 	int i, snap = -1, k1, k2;
+	long long until = 0;
 
 	ok(incache_new(0) == NULL, "token_cache_entries 0: no cache");
 	for (i = 0; i < 6; i++) {
@@ -217,40 +218,41 @@ test_cache(void)
 		h[i][31] = (unsigned char)i;
 	}
 	incache_put(c, h[0], "{\"active\":true}", 15, NOW + 10, 1, NOW);
-	b = incache_get(c, h[0], NOW + 9, NULL, &len, &snap);
+	b = incache_get(c, h[0], NOW + 9, NULL, &len, &snap, &until);
 	is_str(b, "{\"active\":true}", "an answer is kept");
 	is_int((long long)len, 15, "... with its length");
 	free(b);
 	is_int(snap, 0, "... as the answer");
+	is_int(until, NOW + 10, "... with the second it ends");
 	incache_note(c, h[0], &k1, "allow", 5);
-	b = incache_get(c, h[0], NOW, &k1, &len, &snap);
+	b = incache_get(c, h[0], NOW, &k1, &len, &snap, &until);
 	is_str(b, "allow", "what it decided for a resource is kept with it");
 	is_int(snap, 1, "... and given for that resource");
 	free(b);
-	b = incache_get(c, h[0], NOW, &k2, &len, &snap);
+	b = incache_get(c, h[0], NOW, &k2, &len, &snap, &until);
 	is_str(b, "{\"active\":true}", "another resource gets the answer");
 	is_int(snap, 0, "... as the answer");
 	free(b);
-	ok(incache_get(c, h[0], NOW + 10, &k1, &len, &snap) == NULL,
+	ok(incache_get(c, h[0], NOW + 10, &k1, &len, &snap, &until) == NULL,
 	    "... until the second it ends, the decision with it");
-	ok(incache_get(c, h[1], NOW, NULL, &len, &snap) == NULL, "another token misses");
+	ok(incache_get(c, h[1], NOW, NULL, &len, &snap, &until) == NULL, "another token misses");
 	incache_put(c, h[1], "x", 1, NOW, 0, NOW);
-	ok(incache_get(c, h[1], NOW, NULL, &len, &snap) == NULL,
+	ok(incache_get(c, h[1], NOW, NULL, &len, &snap, &until) == NULL,
 	    "an answer that ends now is not kept");
 	/* Four active answers fill the set; an inactive one finds no room. */
 	for (i = 0; i < 4; i++)
 		incache_put(c, h[i], "a", 1, NOW + 100, 1, NOW);
 	incache_put(c, h[4], "i", 1, NOW + 5, 0, NOW);
-	ok(incache_get(c, h[4], NOW, NULL, &len, &snap) == NULL,
+	ok(incache_get(c, h[4], NOW, NULL, &len, &snap, &until) == NULL,
 	    "an inactive answer never evicts an active one");
 	for (i = 0, kept = 0; i < 4; i++)
-		if ((b = incache_get(c, h[i], NOW, NULL, &len, &snap)) != NULL) {
+		if ((b = incache_get(c, h[i], NOW, NULL, &len, &snap, &until)) != NULL) {
 			free(b);
 			kept++;
 		}
 	is_int((long long)kept, 4, "... all four active answers stay");
 	incache_put(c, h[5], "a", 1, NOW + 50, 1, NOW);
-	b = incache_get(c, h[5], NOW, NULL, &len, &snap);
+	b = incache_get(c, h[5], NOW, NULL, &len, &snap, &until);
 	ok(b != NULL, "an active answer evicts the one that ends first");
 	free(b);
 	incache_free(c);
