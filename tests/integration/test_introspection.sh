@@ -179,6 +179,21 @@ is "$(echo "$res" | sed 's/ seconds=.*//')|$(($(calls) - n))" "requests=8 ok=8|1
 	"eight concurrent requests with one new token: one call"
 mode ok
 
+# --- the secret is read again on reload ----------------------------------------------
+printf 'rotated-2\r\n' > "$T/secret"
+kill -HUP "$PID_m"
+wait_for grep -q "reloaded $T/m.conf" "$T/m.log"
+decide after-reload
+issuer_ctl "last?path=/introspect" > "$T/last"
+is "$(status_of)|$(head -1 "$T/last")" "200|Basic $(printf 'rs%%3A1:rotated-2' | base64 -w0)" \
+	"SIGHUP: the secret file is read again (its CRLF is not part of it)"
+chmod 644 "$T/secret"
+kill -HUP "$PID_m"
+wait_for grep -q "reload failed.*secret_file $T/secret: readable or writable by others" "$T/m.log"
+ok $? "a secret file readable by others is refused at reload, naming it"
+! grep -q rotated-2 "$T/m.log"
+ok $? "... and the secret itself never appears in the log"
+
 # --- the server stopped -----------------------------------------------------------
 active
 kill "$ISSUER_PID"
