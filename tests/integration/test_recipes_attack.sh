@@ -134,19 +134,20 @@ wait_for grep -q "serving 127.0.0.1:$PM" "$T/mtcp.log" ||
     { echo "# mcpauth did not start"; cat "$T/mtcp.log"; exit 1; }
 # mod_authnz_fcgi: apache-authnz-fcgi.conf, only ports changed, its
 # /mcp and /admin in front of the echo app.
-mkdir -p "$T/authnz" "$T/fcgid" "$T/bin" "$T/site/mcp" "$T/site/admin"
+mkdir -p "$T/authnz" "$T/fcgid" "$T/site/mcp" "$T/site/admin"
 sed -e "s|127\.0\.0\.1:9311|127.0.0.1:$PM|g" -e "s|127\.0\.0\.1:3000|127.0.0.1:$APP_PORT|g" \
 	"$top/fcgi-conf/apache-authnz-fcgi.conf" > "$T/authnz/mcpauth.conf"
 { apache_base "$T/authnz"; echo "Listen 127.0.0.1:$PZ"; echo "Include $T/authnz/mcpauth.conf"; } \
 	> "$T/authnz/httpd.conf"
-# mod_fcgid: htaccess-fcgid in two directories, /mcp and /admin (whose
-# policy adds mcp:admin, as the file's commented SetEnvIf line shows),
-# each holding a CGI app that reports the path it received (REQUEST_URI,
-# what a router reads).
-cp "$MCPAUTH" "$T/bin/mcpauth"
+# mod_fcgid: htaccess-fcgid (as apache_shared fills it in) in two
+# directories, /mcp and /admin (whose policy adds mcp:admin, as the
+# file's commented SetEnvIf line shows), each holding a CGI app that
+# reports the path it received (REQUEST_URI, what a router reads).
+{ apache_base "$T/fcgid"; echo "Listen 127.0.0.1:$PF"; apache_shared "$PF" "$T/m.conf" "\
+    Alias /mcp $T/site/mcp/app.cgi
+    Alias /admin $T/site/admin/app.cgi"; } > "$T/fcgid/httpd.conf"
 for d in mcp admin; do
-	sed -e "s|/usr/local/bin/mcpauth|$T/bin/mcpauth|g" -e "s|/etc/mcpauth/mcpauth.conf|$T/m.conf|g" \
-		"$top/fcgi-conf/htaccess-fcgid" > "$T/site/$d/.htaccess"
+	cp "$T/site/shared/.htaccess" "$T/site/$d/.htaccess"
 	cat > "$T/site/$d/app.cgi" <<SH
 #!/bin/sh
 printf '%s\\n' "\$REQUEST_URI" >> $T/cgi.log
@@ -157,20 +158,6 @@ done
 sed -i 's|^# \(SetEnvIf Request_URI ^ "MCPAUTH_REQUIRED_SCOPES=\).*|\1mcp:admin"|' "$T/site/admin/.htaccess"
 : > "$T/cgi.log"
 chmod 666 "$T/cgi.log"
-{ apache_base "$T/fcgid"; cat <<CONF; } > "$T/fcgid/httpd.conf"
-Listen 127.0.0.1:$PF
-DocumentRoot $T/site
-<Directory $T/site>
-    AllowOverride FileInfo AuthConfig
-    Options +ExecCGI
-    Require all granted
-    <Files app.cgi>
-        SetHandler cgi-script
-    </Files>
-</Directory>
-Alias /mcp $T/site/mcp/app.cgi
-Alias /admin $T/site/admin/app.cgi
-CONF
 chmod -R a+rX "$T"
 start_apache "$T/authnz/httpd.conf" "$PZ"
 start_apache "$T/fcgid/httpd.conf" "$PF"
