@@ -3,9 +3,9 @@
 # in 2026-07-28 and in its default 2025-11-25 mode, SDK v1) with tokens
 # from a real authorization server (oidc-provider, client_credentials
 # with a resource indicator), through nginx (auth_request, the decision
-# cache on) and Apache (mod_authnz_fcgi, and mod_fcgid for the
-# decisions), to a real MCP server on the SDK v2 that counts the runs of
-# its admin tool.  mcpauth runs the shipped example policy
+# cache on) and Apache (mod_authnz_fcgi, and mod_fcgid from an .htaccess),
+# to a real MCP server on the SDK v2 that counts the runs of its admin
+# tool.  mcpauth runs the shipped example policy
 # (fcgi-conf/mcpauth.conf): mcp:read for everyone, admin_tool behind
 # mcp:admin, mcp:admin implying mcp:read; a host stepping up to the
 # scopes a challenge names gets them from oidc-provider and goes through.
@@ -68,9 +68,11 @@ runs() { curl -s "$STATS" | python3 -c 'import json,sys; print(json.load(sys.std
 # The 403 every refused call of admin_tool gets: every scope of the operation.
 ADMIN_403="Bearer error=\"insufficient_scope\", scope=\"mcp:read mcp:admin\", resource_metadata=\"$MD_URL\", error_description=\"token lacks scope mcp:admin\""
 
-# clients WEB URL: ops_client.mjs through a web server, each fact checked.
+# clients WEB URL [CODE ERROR]: ops_client.mjs through a web server, each
+# fact checked.  CODE: the status of a refusal for scope (403; mod_fcgid
+# answers 401), ERROR: what the SDK v2 client throws for it.
 clients() {
-	web=$1
+	web=$1 code=${3:-403} v2err=${4:-InsufficientScopeError}
 	MCP_URL=$2 AS_URL=$AS RESOURCE=$RES APP_STATS=$STATS \
 		node "$MCPDIR/ops_client.mjs" > "$T/facts" 2> "$T/client.err"
 	rc=$?
@@ -86,13 +88,13 @@ clients() {
 	is "$(fact modern.read.version)" '["2026-07-28"]' "$web: the v2 client speaks 2026-07-28 (pinned)"
 	is "$(fact modern.read.tools)" '["read_tool","admin_tool"]' "$web: mcp:read lists the tools"
 	is "$(fact modern.read.read_tool)" "read ok" "$web: mcp:read calls read_tool"
-	is "$(fact modern.read.requests)" '["POST server/discover 200","POST tools/list 200","POST tools/call read_tool 200","POST tools/call admin_tool 403"]' \
-		"$web: the same token calling admin_tool gets 403"
+	is "$(fact modern.read.requests)" "[\"POST server/discover 200\",\"POST tools/list 200\",\"POST tools/call read_tool 200\",\"POST tools/call admin_tool $code\"]" \
+		"$web: the same token calling admin_tool gets $code"
 	is "$(fact modern.read.challenge)" "$ADMIN_403" \
-		"$web: the 403 challenge names every scope of the operation"
-	is "$(fact modern.read.error) / $(fact modern.read.required_scope)" \
-		"InsufficientScopeError / mcp:read mcp:admin" \
-		"$web: the SDK v2 throws InsufficientScopeError with those scopes"
+		"$web: the $code challenge names every scope of the operation"
+	is "$(fact modern.read.error)" "$v2err" "$web: the SDK v2 throws $v2err"
+	[ "$code" = 403 ] && is "$(fact modern.read.required_scope)" "mcp:read mcp:admin" \
+		"$web: with the challenge's scopes"
 	is "$(fact admin_runs.after_modern_read)" 0 "$web: admin_tool never ran"
 	# 2026-07-28, mcp:admin alone
 	is "$(fact modern.admin.tools) $(fact modern.admin.read_tool) / $(fact modern.admin.admin_tool) / $(fact modern.admin.error)" \
@@ -104,17 +106,16 @@ clients() {
 		"$web: tampered 2026-07-28 request: passes mcpauth, the MCP server answers 400 HeaderMismatch"
 	is "$(fact admin_runs.after_tamper)" 1 "$web: the app's count proves admin_tool did not run"
 	# 2025-11-25 clients: the strictest reading
-	is "$(fact legacy2.read.requests)" '["POST (initialize) 403"]' \
+	is "$(fact legacy2.read.requests)" "[\"POST (initialize) $code\"]" \
 		"$web: SDK v2 in its default 2025-11-25 mode with mcp:read: initialize is refused"
 	is "$(fact legacy2.read.challenge)" "$ADMIN_403" \
 		"$web: the strictest reading's challenge names every scope of every rule"
-	is "$(fact legacy2.read.error) / $(fact legacy2.read.required_scope)" \
-		"InsufficientScopeError / mcp:read mcp:admin" "$web: and the SDK v2 reports them"
+	is "$(fact legacy2.read.error)" "$v2err" "$web: and the SDK v2 reports it"
 	is "$(fact legacy2.full.tools) $(fact legacy2.full.read_tool) / $(fact legacy2.full.admin_tool) / $(fact legacy2.full.error)" \
 		'["read_tool","admin_tool"] read ok / admin ran / none' \
 		"$web: SDK v2, 2025-11-25, a token with every scope: everything works"
 	is "$(fact admin_runs.after_legacy2)" 2 "$web: the app ran admin_tool for it"
-	is "$(fact legacy1.read.requests) $(fact legacy1.read.error)" '["POST (initialize) 403"] StreamableHTTPError 403' \
+	is "$(fact legacy1.read.requests) $(fact legacy1.read.error)" "[\"POST (initialize) $code\"] StreamableHTTPError $code" \
 		"$web: SDK v1 with mcp:read: refused"
 	is "$(fact legacy1.read.challenge)" "$ADMIN_403" "$web: SDK v1 got the same challenge"
 	is "$(fact legacy1.full.admin_tool) / $(fact legacy1.full.error)" "admin ran / none" \
@@ -122,19 +123,19 @@ clients() {
 	is "$(fact admin_runs.after_legacy1)" 3 "$web: once more"
 	# a 2025-11-25 request naming read_tool whose body calls admin_tool
 	is "$(fact oldtamper.read.status)
-$(fact oldtamper.read.challenge)" "403
+$(fact oldtamper.read.challenge)" "$code
 $ADMIN_403" "$web: a 2025-11-25 Mcp-Name read_tool with an admin_tool body: mcpauth refuses mcp:read"
 	is "$(fact admin_runs.after_oldtamper_read)" 3 "$web: admin_tool did not run"
 	is "$(fact oldtamper.full.status) $(fact oldtamper.full.result)" "200 admin ran" \
 		"$web: the same with every scope passes, and the 2025-11-25 server runs the body's admin_tool"
 	is "$(fact admin_runs.after_oldtamper_full)" 4 "$web: which is why those headers prove nothing"
 	# step-up: a new token for exactly the scopes the challenge named
-	is "$(fact stepup.first)" "InsufficientScopeError: mcp:read mcp:admin" \
+	is "$(fact stepup.first)" "$v2err: mcp:read mcp:admin" \
 		"$web: step-up: a mcp:read token for admin_tool, the challenge's scopes"
 	is "$(fact stepup.new_token_scope) / $(fact stepup.retry)" "mcp:read mcp:admin / admin ran" \
 		"$web: step-up: oidc-provider grants them, and the retry runs admin_tool"
-	is "$(fact stepup.requests)" '["POST server/discover 200","POST tools/call admin_tool 403","POST tools/call admin_tool 200"]' \
-		"$web: step-up: one 403, then the call goes through"
+	is "$(fact stepup.requests)" "[\"POST server/discover 200\",\"POST tools/call admin_tool $code\",\"POST tools/call admin_tool 200\"]" \
+		"$web: step-up: one $code, then the call goes through"
 	is "$(fact admin_runs.after_stepup)" 5 "$web: the app ran admin_tool once for it"
 }
 
@@ -184,14 +185,19 @@ sed -e "s|127\.0\.0\.1:9311|127.0.0.1:$PM|g" -e "s|127\.0\.0\.1:3000|127.0.0.1:$
 	"$top/fcgi-conf/apache-authnz-fcgi.conf" > "$T/apache/mcpauth.conf"
 printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\nAUTH_SCOPES=%%s\\n" "$AUTH_SCOPES"\n' > "$T/site/shared/app.cgi"
 chmod 755 "$T/site/shared/app.cgi"
+# The real MCP server behind the .htaccess too: mod_rewrite proxies
+# /shared/mcp to it once mod_fcgid's access check has passed.
+printf 'RewriteEngine On\nRewriteRule ^mcp$ http://127.0.0.1:%s/mcp [P]\n' "$APP_PORT" > "$T/rewrite"
 {
 	apache_base "$T/apache"
+	echo "LoadModule rewrite_module $MODS/mod_rewrite.so"
 	echo "Listen 127.0.0.1:$PA"
 	echo "Listen 127.0.0.1:$PF"
 	echo "Include $T/apache/mcpauth.conf"
 	apache_shared "$PF" "$T/m.conf"
 } > "$T/apache/httpd.conf"
 chmod -R a+rX "$T"
+cat "$T/rewrite" >> "$T/site/shared/.htaccess"
 start_apache "$T/apache/httpd.conf" "$PA" "$PF"
 wait_for grep -q "serving 127.0.0.1:$PM" "$T/ma.log" || { echo "# mcpauth did not start"; cat "$T/ma.log"; exit 1; }
 
@@ -200,6 +206,11 @@ clients apache "http://127.0.0.1:$PA/mcp"
 grep 'decision status=200 .* op="tools/call" name="read_tool" mcp=verified' "$T/ma.log" |
 	grep -c 'client_id="reader"' > "$T/n"
 is "$(cat "$T/n")" 2 "apache: mcpauth allowed read_tool twice: the real call and the tampered one"
+
+# The same clients through .htaccess + mod_fcgid, which turns every refusal
+# into a 401 with mcpauth's challenge kept (the SDK v2 then throws
+# UnauthorizedError, and a host reads the scopes from the challenge).
+clients fcgid "http://127.0.0.1:$PF/shared/mcp" 401 UnauthorizedError
 
 # mod_fcgid's access checker: mcpauth started by Apache, the same decisions
 # (mod_fcgid turns the 403 into a 401, the challenge kept byte for byte).

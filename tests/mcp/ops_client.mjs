@@ -233,8 +233,11 @@ await step('stepup', async () => {
         await c.callTool({ name: 'admin_tool', arguments: {} });
         fact('stepup.first', 'allowed');
     } catch (e) {
-        fact('stepup.first', `${errorName(e)}: ${e.requiredScope}`);
-        tok = await token('full', e.requiredScope);
+        // The SDK's InsufficientScopeError carries the challenge's scopes;
+        // behind mod_fcgid, which answers 401, the host reads the challenge.
+        const scope = e.requiredScope ?? challenge(log)?.match(/scope="([^"]*)"/)?.[1];
+        fact('stepup.first', `${errorName(e)}: ${scope}`);
+        tok = await token('full', scope);
         fact('stepup.new_token_scope', claims(tok).scope);
     }
     fact('stepup.retry', (await c.callTool({ name: 'admin_tool', arguments: {} })).content?.[0]?.text ?? null);
