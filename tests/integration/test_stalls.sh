@@ -108,6 +108,17 @@ grep "connection dropped" "$T/u.log" | head -1 | sed 's/^/# /'
 ! grep -qF "$(echo "$tok" | cut -c1-20)" "$T/u.log" "$T/t.log"
 ok $? "no part of the token is logged"
 
+# Kept connections (FCGI_KEEP_CONN) wait with the watcher between requests.
+echo "$tok" > "$T/tok.txt"
+kept() {	# kept NAME ADDR
+	"$FCGI_CLIENT" -r authorizer -k -n 50 -c 2 -t "$T/tok.txt" "$2" \
+		MCPAUTH_RESOURCE=$RES > "$T/out" 2>&1
+	is "$? $(sed 's/ seconds=.*//' "$T/out")" "0 requests=50 ok=50" \
+		"$1: 50 requests on 2 kept connections, all answered 200"
+}
+kept unix "unix:$T/u.sock"
+kept tcp "127.0.0.1:$port"
+
 # Not FastCGI at all: refused without an answer, and the service goes on.
 printf 'GET / HTTP/1.0\r\n\r\n' > "$T/http.txt"
 python3 -c '
