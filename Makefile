@@ -129,7 +129,8 @@ asan-check:
 # makes mcpauth exit 66, and finish() checks every log for "Sanitizer").
 TSAN_TESTS = tests/integration/test_service.sh tests/integration/test_keysets.sh \
 	tests/integration/test_faults.sh tests/integration/test_stalls.sh \
-	tests/integration/test_soak.sh tests/integration/test_http.sh
+	tests/integration/test_soak.sh tests/integration/test_http.sh \
+	tests/integration/test_introspection.sh
 TSAN_OPTIONS = halt_on_error=1 exitcode=66 second_deadlock_stack=1 \
 	suppressions=$(abspath tests/tsan.supp)
 tsan: deps

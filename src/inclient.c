@@ -74,12 +74,13 @@ pending_find(const unsigned char *h)
 }
 
 /*
- * Before a call for hash h: 1 if another thread was making one, now
- * ended (or INCLIENT_TIMEOUT_MS passed): look in the cache again.  Else 0,
- * with *slot the place taken for h (-1 if the table is full), which the
- * caller gives back with pending_leave.
+ * Before a call for hash h: if another thread is making one, wait until
+ * it ends (at most INCLIENT_TIMEOUT_MS) and set *slot to -1; else take a
+ * place for h in *slot (-1 if the table is full), which the caller gives
+ * back with pending_leave.  Either way, the cache is to be looked at
+ * again before calling.
  */
-static int
+static void
 pending_enter(const unsigned char *h, int *slot)
 {
 	struct timespec until;
@@ -101,7 +102,6 @@ pending_enter(const unsigned char *h, int *slot)
 			*slot = i;
 		}
 	pthread_mutex_unlock(&gate_lock);
-	return other;
 }
 
 static void
@@ -345,7 +345,6 @@ inclient_decide(struct inclient *ic, const struct decide_input *in,
 	memset(d, 0, sizeof(*d));
 	if (crypto_sha256(tok, len, h) == -1)
 		return cannot(d, "cannot hash the token", "");
-	/* The second look follows another thread's call for the token. */
 	for (tries = 0; tries < 2; tries++) {
 		if ((body = incache_get(ic->cache, h, in->now, in->resource,
 		    &blen, &snap, &until)) != NULL) {
@@ -361,8 +360,10 @@ inclient_decide(struct inclient *ic, const struct decide_input *in,
 			d->cache_until = until;
 			return d->code;
 		}
-		if (tries == 0 && pending_enter(h, &slot) == 0)
-			break;
+		/* Claimed or waited: look once more, since another call may
+		 * have ended between the miss and the claim. */
+		if (tries == 0)
+			pending_enter(h, &slot);
 	}
 	if (call(ic, tok, len, &res, d) == -1) {
 		pending_leave(slot);

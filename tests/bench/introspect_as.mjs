@@ -1,7 +1,8 @@
 // A loopback RFC 7662 endpoint for bench_service.sh: every POST is answered
 // with one active answer for the benchmark's resource (node's http server
 // keeps connections alive, as a real authorization server does); GET
-// /count answers the number of POSTs so far.  No dependencies.
+// /count answers the number of POSTs so far, GET /connections the number
+// of connections accepted.  No dependencies.
 //
 // usage: node introspect_as.mjs PORTFILE ISSUER RESOURCE
 import { createServer } from 'node:http';
@@ -13,10 +14,12 @@ const answer = JSON.stringify({
     scope: 'mcp:read mcp:write', token_type: 'Bearer',
     exp: Math.floor(Date.now() / 1000) + 7200, iat: Math.floor(Date.now() / 1000)
 });
-let calls = 0;
+let calls = 0, connections = 0;
 const http = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/count')
         return res.end(`${calls}\n`);
+    if (req.method === 'GET' && req.url === '/connections')
+        return res.end(`${connections - 1}\n`);	// less this one
     req.resume();
     req.on('end', () => {
         calls++;
@@ -25,6 +28,7 @@ const http = createServer((req, res) => {
     });
 });
 http.keepAliveTimeout = 60000;
+http.on('connection', () => connections++);
 http.listen(0, '127.0.0.1', () => {
     writeFileSync(portFile + '.tmp', `${http.address().port}\n`);
     renameSync(portFile + '.tmp', portFile);

@@ -76,6 +76,15 @@ ok "$(grep -c 'decision status=200.*client_id="mcp-client".*cache=hit' "$T/m.log
 ! grep -q 'opaque-token-1\|rs-s3cret' "$T/m.log"
 ok $? "neither the token nor the secret is logged"
 
+# client_secret_post: id and secret in the form, no Authorization header.
+sed "s|secret_file=$T/secret\$|secret_file=$T/secret auth=client_secret_post|" "$T/m.conf" > "$T/post.conf"
+start_mcpauth post "$T/post.conf"
+fcgi post responder DOCUMENT_URI=/_auth "HTTP_AUTHORIZATION=Bearer posted+token/1="
+issuer_ctl "last?path=/introspect" > "$T/last"
+is "$(status_of)|$(head -1 "$T/last")|$(tail -1 "$T/last")" \
+	"200||token=posted%2Btoken%2F1%3D&token_type_hint=access_token&client_id=rs%3A1&client_secret=rs-s3cret%261" \
+	"client_secret_post: the form carries the client's id and secret, form-encoded"
+
 # --- the answer cache: active for introspection_cache_max, then asked again ----
 mode 500
 decide opaque-token-1
