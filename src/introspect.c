@@ -172,9 +172,12 @@ introspect_decide(const struct decide_input *in, int issuer,
 	if (v != NULL && (!cJSON_IsString(v) || strcmp(v->valuestring, iss)))
 		return invalid(d, r, "introspection names another issuer than "
 		    "%s", iss);
+	/* A DPoP token says so twice (token_type DPoP, cnf): decide_payload
+	 * names the cnf, the reason that holds for every kind. */
 	v = cJSON_GetObjectItemCaseSensitive(r, "token_type");
 	tt = cJSON_IsString(v) ? v->valuestring : "(not a string)";
-	if (v != NULL && strcasecmp(tt, "Bearer") != 0)
+	if (v != NULL && strcasecmp(tt, "Bearer") != 0 &&
+	    cJSON_GetObjectItemCaseSensitive(r, "cnf") == NULL)
 		return invalid(d, r, "token_type is \"%.40s\", not Bearer",
 		    tt);
 	if (decide_payload(in, issuer, r, d) != DECIDE_ALLOW &&

@@ -4,9 +4,9 @@
 # indicator, introspection and revocation on (tests/mcp/as.mjs --opaque),
 # through nginx (auth_request) and Apache (mod_authnz_fcgi): the identity
 # the app receives, one introspection for many requests, a revoked token
-# refused once its cache entry ends, a JWT issuer beside it, and the
-# server stopped.  Needs node 20+ and npm (tests/lib/mcpnode.sh) and
-# Apache: missing is a failure.
+# refused once its cache entry ends, a DPoP-bound token refused, a JWT
+# issuer beside it, and the server stopped.  Needs node 20+ and npm
+# (tests/lib/mcpnode.sh) and Apache: missing is a failure.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
@@ -109,6 +109,16 @@ get "$NGINX/mcp" -H "Authorization: Bearer $full"
 is "$a|$(http_status) $(app_header x-auth-client-id) $(app_header x-auth-scopes)" \
 	"200 alice https://jwt.example.com|200 full mcp:read mcp:admin" \
 	"a JWT and an opaque token side by side on one location"
+
+# A DPoP-bound token (RFC 9449) presented as a bearer token: refused.
+dpop=$(curl -s -u reader:secret -H "DPoP: $(node "$MCPDIR/dpop.mjs" "$AS/token")" \
+	-d grant_type=client_credentials -d scope=mcp:read --data-urlencode "resource=$RES" "$AS/token" |
+	python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["token_type"], d["access_token"])')
+is "${dpop%% *}" DPoP "oidc-provider bound a token to a DPoP key"
+get "$NGINX/mcp" -H "Authorization: Bearer ${dpop#* }"
+is "$(http_status)|$(printf '%s\n' "$out" | sed -n 's/^WWW-Authenticate: .*error_description="\(.*\)"$/\1/p')" \
+	"401|token is sender-constrained (cnf); it cannot be used as a bearer token" \
+	"nginx: the DPoP-bound token as a bearer token is refused, naming cnf"
 stop_nginx
 
 # --- Apache: mod_authnz_fcgi, mcpauth on TCP --------------------------------------

@@ -8,8 +8,9 @@
 //   (mcp:read), admin (mcp:admin) and full (mcp:read mcp:admin), each
 //   allowed only the scopes it names.
 //   --opaque: opaque access tokens instead, with RFC 7662 introspection
-//   (client "rs", secret "rs-secret", the resource server) and RFC 7009
-//   revocation; GET /_stats answers {"introspections": calls so far,
+//   (client "rs", secret "rs-secret", the resource server), RFC 7009
+//   revocation and RFC 9449 DPoP (a token asked with a DPoP proof is bound
+//   to its key: tests/mcp/dpop.mjs); GET /_stats answers {"introspections": calls so far,
 //   "max_inflight": most calls in progress at once}.
 import { createServer } from 'node:http';
 import { generateKeyPairSync } from 'node:crypto';
@@ -49,6 +50,7 @@ listenLoopback(http, portFile, port => {
             clientCredentials: { enabled: true },
             introspection: { enabled: opaque },
             revocation: { enabled: opaque },
+            dPoP: { enabled: opaque },
             resourceIndicators: {
                 enabled: true,
                 defaultResource: () => undefined,

@@ -79,6 +79,10 @@ static const struct {
 	    "'cnf':{'jkt':'abc'}}", "token is sender-constrained (cnf); it "
 	    "cannot be used as a bearer token", DECIDE_INVALID_TOKEN, NULL,
 	    NULL },
+	{ "DPoP-bound, as oidc-provider answers", "{'active':true,'exp':"
+	    "1700000600,'aud':'" RES "','token_type':'DPoP','cnf':{'jkt':'a'}}",
+	    "token is sender-constrained (cnf); it cannot be used as a bearer "
+	    "token", DECIDE_INVALID_TOKEN, NULL, NULL },
 	{ "another issuer", "{'active':true,'exp':1700000600,'aud':'" RES "',"
 	    "'iss':'https://evil'}", "introspection names another issuer than "
 	    ISS, DECIDE_INVALID_TOKEN, NULL, NULL },
