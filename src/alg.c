@@ -8,7 +8,7 @@ static const struct {
 	enum alg_kty kty;
 	const char *crv;
 	int hash;
-} algs[ALG_COUNT] = {
+} algs[] = {
 	[ALG_RS256] = { "RS256", ALG_KTY_RSA, NULL, 256 },
 	[ALG_RS384] = { "RS384", ALG_KTY_RSA, NULL, 384 },
 	[ALG_RS512] = { "RS512", ALG_KTY_RSA, NULL, 512 },
@@ -20,6 +20,9 @@ static const struct {
 	[ALG_ES512] = { "ES512", ALG_KTY_EC, "P-521", 512 },
 	[ALG_EDDSA] = { "EdDSA", ALG_KTY_OKP, "Ed25519", 0 },
 };
+_Static_assert(sizeof(algs) / sizeof(algs[0]) == ALG_COUNT,
+    "one row for each alg_id");
+_Static_assert(ALG_COUNT <= 32, "an ALG_BIT set fits an unsigned int");
 
 int
 alg_from_name(const char *name)

@@ -11,7 +11,7 @@ enum alg_id {
 };
 
 /* Key families an algorithm needs. */
-enum alg_kty { ALG_KTY_RSA, ALG_KTY_EC, ALG_KTY_OKP };
+enum alg_kty { ALG_KTY_RSA, ALG_KTY_EC, ALG_KTY_OKP, ALG_KTY_COUNT };
 
 /* A set of algorithms, one bit per enum alg_id. */
 #define ALG_BIT(a) (1u << (a))

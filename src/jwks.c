@@ -24,7 +24,12 @@ struct jwks {
 	struct jwk keys[];
 };
 
-static const char *kty_names[] = { "RSA", "EC", "OKP" };
+/* Indexed by enum alg_kty. */
+static const char *const kty_names[] = {
+	[ALG_KTY_RSA] = "RSA", [ALG_KTY_EC] = "EC", [ALG_KTY_OKP] = "OKP",
+};
+_Static_assert(sizeof(kty_names) / sizeof(kty_names[0]) == ALG_KTY_COUNT,
+    "one name for each key family");
 
 /* Decode the base64url member name of jwk into out; -1 if absent/bad. */
 static long

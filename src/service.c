@@ -169,16 +169,24 @@ challenge(struct response *r, int status, const struct config_resource *res,
 	return rc;
 }
 
-/* Identity headers: the responder's name, and the authorizer's. */
-static const char *const identity[][2] = {
-	{ "X-Auth-Subject", "Variable-AUTH_SUBJECT" },
-	{ "X-Auth-Client-Id", "Variable-AUTH_CLIENT_ID" },
-	{ "X-Auth-Scopes", "Variable-AUTH_SCOPES" },
-	{ "X-Auth-Issuer", "Variable-AUTH_ISSUER" },
-	{ "X-Auth-Audience", "Variable-AUTH_AUDIENCE" },
-	{ "X-Auth-Expires-At", "Variable-AUTH_EXPIRES_AT" },
-	{ "X-Auth-Claims", "Variable-AUTH_CLAIMS" },
+/* The identity headers of SPEC §7, in their order. */
+enum identity {
+	ID_SUBJECT, ID_CLIENT_ID, ID_SCOPES, ID_ISSUER, ID_AUDIENCE,
+	ID_EXPIRES_AT, ID_CLAIMS, ID_COUNT
 };
+
+/* Indexed by enum identity: the responder's name, and the authorizer's. */
+static const char *const identity[][2] = {
+	[ID_SUBJECT] = { "X-Auth-Subject", "Variable-AUTH_SUBJECT" },
+	[ID_CLIENT_ID] = { "X-Auth-Client-Id", "Variable-AUTH_CLIENT_ID" },
+	[ID_SCOPES] = { "X-Auth-Scopes", "Variable-AUTH_SCOPES" },
+	[ID_ISSUER] = { "X-Auth-Issuer", "Variable-AUTH_ISSUER" },
+	[ID_AUDIENCE] = { "X-Auth-Audience", "Variable-AUTH_AUDIENCE" },
+	[ID_EXPIRES_AT] = { "X-Auth-Expires-At", "Variable-AUTH_EXPIRES_AT" },
+	[ID_CLAIMS] = { "X-Auth-Claims", "Variable-AUTH_CLAIMS" },
+};
+_Static_assert(sizeof(identity) / sizeof(identity[0]) == ID_COUNT,
+    "one pair of names for each identity header");
 
 /* The identity of an allowed caller, as headers. */
 static void
@@ -186,8 +194,11 @@ allow(const struct state *st, const struct request *req,
     const struct decision *d, long long now, struct response *r)
 {
 	const struct authinfo *ai = &d->info;
-	const char *v[5] = { ai->subject, ai->client_id, ai->scopes,
-	    ai->issuer, ai->audience };
+	const char *v[ID_EXPIRES_AT] = {
+		[ID_SUBJECT] = ai->subject, [ID_CLIENT_ID] = ai->client_id,
+		[ID_SCOPES] = ai->scopes, [ID_ISSUER] = ai->issuer,
+		[ID_AUDIENCE] = ai->audience,
+	};
 	long long t = ai->expires_at - now;
 	int role = req->authorizer, i;
 	const char *user;
@@ -196,14 +207,15 @@ allow(const struct state *st, const struct request *req,
 	response_init(r, 200);
 	/*
 	 * Apache takes the user from REMOTE_USER and fails on an empty one:
-	 * a token without sub (client credentials) names its client.
+	 * a token without sub (client credentials) names its client, so a
+	 * client and a user of the same name look alike there (README).
 	 */
-	if (role && (user = v[0] ? v[0] : v[1]) != NULL)
+	if (role && (user = ai->subject ? ai->subject : ai->client_id) != NULL)
 		response_header_encoded(r, "Variable-REMOTE_USER", user);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < ID_EXPIRES_AT; i++)
 		response_header_encoded(r, identity[i][role], v[i] ? v[i] : "");
 	snprintf(num, sizeof(num), "%lld", ai->expires_at);
-	response_header(r, identity[5][role], num);
+	response_header(r, identity[ID_EXPIRES_AT][role], num);
 	/* Apache reads at most 8190 bytes a header line from an authorizer. */
 	if (state_config(st)->claims_header && role &&
 	    ai->payload_len > AUTHORIZER_MAX_CLAIMS)
@@ -211,7 +223,7 @@ allow(const struct state *st, const struct request *req,
 		    "authorizer header line holds at most %d",
 		    ai->payload_len, AUTHORIZER_MAX_CLAIMS);
 	else if (state_config(st)->claims_header)	/* base64url: nothing to encode */
-		response_header_bytes(r, identity[6][role], ai->payload,
+		response_header_bytes(r, identity[ID_CLAIMS][role], ai->payload,
 		    ai->payload_len);
 	if (!role) {
 		/* Cacheable until exp at most, and decision_cache_max. */

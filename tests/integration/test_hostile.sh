@@ -1,7 +1,8 @@
 #!/bin/sh
 # Hostile input through nginx and the shipped fcgi-conf files: huge and
 # odd Authorization headers, control and non-ASCII bytes in claims,
-# header injection through claims, a huge payload, number tricks.
+# spaces at the ends of claims, header injection through claims, a huge
+# payload, number tricks.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
@@ -74,6 +75,13 @@ is "$(app_header x-auth-subject)" "al%C3%A9%07x%0D%0AX-Evil: 1" \
 is "$(app_header x-evil)" "<absent>" "no header is injected through a claim"
 is "$(app_header x-auth-client-id)" "c%2541%7F" "'%' and DEL are encoded too"
 is "$(app_header x-auth-scopes)" "a%E2%80%A8b" "a Unicode line separator is encoded"
+# Spaces at either end would be trimmed by nginx (SPEC §7): %20 there,
+# kept inside; the app sees the claim, not a shorter name.
+spaced=$(sign "$(claims ',"sub":"  admin  ","client_id":" "')")
+get "$NGINX/mcp" -H "Authorization: Bearer $spaced"
+is "$(http_status) $(app_header x-auth-subject)" "200 %20 admin %20" \
+	"sub \"  admin  \" reaches the app untrimmed: %20 at its ends"
+is "$(app_header x-auth-client-id)" "%20" "a client_id of one space is %20"
 
 # A 1 MB payload: nginx stops it; sent straight over FastCGI, mcpauth does.
 pad=$(head -c 1048576 /dev/zero | tr '\0' 'p')
