@@ -53,7 +53,9 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/arena.h $(LIBOBJS) $(MI
 
 # Fuzz targets: libFuzzer binaries (make fuzz), and replay binaries that
 # run saved inputs without libFuzzer (make test).
-FUZZ_TARGETS = token jwks metadata config service mcpheaders bearer http introspect
+# One per tests/fuzz/fuzz_NAME.c; scripts/fuzz.sh and the replay test
+# find them the same way.
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 20
 FUZZ_FLAGS = -Isrc -Itests/lib -Itests/fuzz
 REPLAYS = $(FUZZ_TARGETS:%=$(B)/replay_%)

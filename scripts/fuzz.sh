@@ -13,7 +13,7 @@ rm -rf "$work"
 mkdir -p "$work" "$b/crashes"
 sh "$top/scripts/fuzz-seeds.sh" "$work/seeds" "$b/mint" > /dev/null
 status=0
-for t in token jwks metadata config service mcpheaders bearer http; do
+for t in $(ls "$top"/tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_\(.*\)\.c$|\1|'); do
 	mkdir -p "$work/corpus-$t"
 	reg=$top/tests/fuzz/regressions/$t
 	[ -d "$reg" ] || reg=""

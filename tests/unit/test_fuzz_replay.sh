@@ -9,7 +9,7 @@ B=${BUILD:-$top/build}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 sh "$top/scripts/fuzz-seeds.sh" "$T/seeds" "${MINT:-$B/mint}" > /dev/null
-for t in token jwks metadata config service mcpheaders bearer http introspect; do
+for t in $(ls "$top"/tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_\(.*\)\.c$|\1|'); do
 	reg=$top/tests/fuzz/regressions/$t
 	[ -d "$reg" ] || reg=""
 	"$B/replay_$t" "$T/seeds/$t" $reg > "$T/out" 2> "$T/err"
