@@ -55,6 +55,25 @@ print_authinfo(const struct decision *d)
 	return 0;
 }
 
+/* The resource to decide for: --resource, or the only one; NULL (said). */
+static const struct config_resource *
+choose_resource(const struct config *cfg, const char *url)
+{
+	const struct config_resource *res;
+
+	if (url != NULL) {
+		if ((res = config_resource(cfg, url)) == NULL)
+			fprintf(stderr, "mcpauth: no resource %s in %s\n", url,
+			    cfg->file);
+		return res;
+	}
+	if (cfg->nresources == 1)
+		return &cfg->resources[0];
+	fprintf(stderr, "mcpauth: %s has %zu resources; choose one with "
+	    "--resource URL\n", cfg->file, cfg->nresources);
+	return NULL;
+}
+
 int
 cmd_verify(const struct cmd_options *o)
 {
@@ -76,20 +95,8 @@ cmd_verify(const struct cmd_options *o)
 		goto done;
 	}
 	cfg = state_config(st);
-	if (o->resource != NULL) {
-		in.resource = config_resource(cfg, o->resource);
-		if (in.resource == NULL) {
-			fprintf(stderr, "mcpauth: no resource %s in %s\n",
-			    o->resource, cfg->file);
-			goto done;
-		}
-	} else if (cfg->nresources == 1) {
-		in.resource = &cfg->resources[0];
-	} else {
-		fprintf(stderr, "mcpauth: %s has %zu resources; choose one "
-		    "with --resource URL\n", cfg->file, cfg->nresources);
+	if ((in.resource = choose_resource(cfg, o->resource)) == NULL)
 		goto done;
-	}
 	if ((text = file_slurp(stdin, STDIN_MAX, &len)) == NULL) {
 		fprintf(stderr, "invalid_token: token is longer than %d "
 		    "bytes\n", DECIDE_MAX_TOKEN);

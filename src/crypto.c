@@ -361,6 +361,40 @@ ed25519_s_ok(const unsigned char *s)
 	return 0;
 }
 
+/*
+ * The checks made before OpenSSL sees the signature, and its ECDSA form:
+ * the signature to verify is then at *sig, *siglen bytes (der holds it
+ * for ECDSA).  1 to go on, else crypto_verify's 0 or -1 with *why.
+ */
+static int
+precheck(const crypto_key *k, enum alg_id alg, const unsigned char **sig,
+    size_t *siglen, unsigned char *der, size_t dermax, const char **why)
+{
+	int derlen;
+
+	if (alg_kty(alg) != k->kty || (alg_crv(alg) != NULL &&
+	    strcmp(alg_crv(alg), k->crv) != 0)) {
+		*why = "key does not fit the algorithm";
+		return 0;
+	}
+	if (*siglen != k->siglen) {
+		*why = *siglen == 0 ? "signature is empty" :
+		    "signature has the wrong length for the key";
+		return 0;
+	}
+	if (k->kty == ALG_KTY_EC) {
+		if ((derlen = ecdsa_to_der(k, *sig, *siglen, der, dermax, why))
+		    <= 0)
+			return derlen;
+		*sig = der;
+		*siglen = (size_t)derlen;
+	} else if (k->kty == ALG_KTY_OKP && !ed25519_s_ok(*sig + 32)) {
+		*why = "Ed25519 S is not below the group order";
+		return 0;
+	}
+	return 1;
+}
+
 int
 crypto_verify(const crypto_key *k, enum alg_id alg, const unsigned char *data,
     size_t len, const unsigned char *sig, size_t siglen, const char **why)
@@ -369,29 +403,12 @@ crypto_verify(const crypto_key *k, enum alg_id alg, const unsigned char *data,
 	EVP_MD_CTX *mctx = NULL;
 	EVP_PKEY_CTX *pctx = NULL;
 	const EVP_MD *md = NULL;
-	int rc = -1, derlen;
+	int rc;
 
 	alloc_failed = 0;
-	if (alg_kty(alg) != k->kty || (alg_crv(alg) != NULL &&
-	    strcmp(alg_crv(alg), k->crv) != 0)) {
-		*why = "key does not fit the algorithm";
-		return 0;
-	}
-	if (siglen != k->siglen) {
-		*why = siglen == 0 ? "signature is empty" :
-		    "signature has the wrong length for the key";
-		return 0;
-	}
-	if (k->kty == ALG_KTY_EC) {
-		derlen = ecdsa_to_der(k, sig, siglen, der, sizeof(der), why);
-		if (derlen <= 0)
-			return derlen;
-		sig = der;
-		siglen = (size_t)derlen;
-	} else if (k->kty == ALG_KTY_OKP && !ed25519_s_ok(sig + 32)) {
-		*why = "Ed25519 S is not below the group order";
-		return 0;
-	}
+	if ((rc = precheck(k, alg, &sig, &siglen, der, sizeof(der), why)) != 1)
+		return rc;
+	rc = -1;
 	pthread_once(&md_once, fetch_digests);
 	switch (alg_hash_bits(alg)) {
 	case 256: md = md256; break;
