@@ -42,7 +42,7 @@ insecure_http on
 issuer $AS type=oidc
 issuer https://jwt.example.com jwks=$T/jwks.json
 introspect $AS client_id=rs secret_file=$T/secret
-introspection_cache_max 4
+introspection_cache_max 8
 resource $RES
     required_scopes mcp:read
 CONF
@@ -52,7 +52,7 @@ apache_user
 chmod a+r "$T/m.conf" "$T/jwks.json"
 "$MCPAUTH" check-config -c "$T/m.conf" > "$T/check.out" 2>&1
 is "$?|$(grep '^introspect' "$T/check.out")" "0|introspect $AS client_id=rs secret_file=$T/secret auth=client_secret_basic
-introspection_cache_max 4
+introspection_cache_max 8
 introspection_negative_cache 5
 introspection_concurrency 16" "check-config: the introspect line, never the secret"
 ! grep -q rs-secret "$T/check.out"
