@@ -248,6 +248,12 @@ mcp "$B/mcp" tools/call other_tool 2026-12-01
 is "$code $(decisions)" "200 $((n + 3))" "and each is cached on its own"
 mcp "$B/mcp" tools/call admin_tool 2026-12-01
 is "$code $got $(decisions)" "403 - $((n + 4))" "and a refusal never is"
+# A repeated header: the key has the first value, and so has the app.
+mcp "$B/mcp" tools/list admin_tool 2026-07-28
+send "$B/mcp" -X POST -d '{}' -H "Authorization: Bearer $tok_b" -H "MCP-Protocol-Version: 2026-07-28" \
+	-H "Mcp-Method: tools/list" -H "Mcp-Method: tools/call" -H "Mcp-Name: admin_tool"
+is "$code $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["headers"].get("mcp-method"))' "$T/b")" \
+	"200 tools/list" "Mcp-Method sent twice: the app gets the one value the cached allow was for"
 # Header values cannot shift from one key field into another: no value
 # can hold the newline that separates them.
 mcp "$B/mcp" tools/list "a|b" 2026-07-28
