@@ -28,16 +28,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 src=${MCPAUTH_NGINX_CONF:-$top/fcgi-conf/nginx}
 mkdir -p "$dir/cache" "$dir/tmp"
 for f in mcpauth-fastcgi.conf mcpauth-proxy.conf mcpauth-cache.conf \
-    mcpauth-http-auth.conf; do
+    mcpauth-http-auth.conf mcpauth-http-cache.conf; do
 	cp "$src/$f" "$dir/$f"
 done
 cache_on=""
-[ "$cache" = cache ] && cache_on="s|^\( *\)# \(include .*mcpauth-cache.conf;\)|\1\2|"
+[ "$cache" = cache ] && cache_on="s|^\( *\)# \(include .*mcpauth-\(http-\)*cache.conf;\)|\1\2|"
 sed -e "s|listen 8080;|listen 127.0.0.1:$port;|" \
     -e "s|unix:/run/mcpauth/mcpauth.sock|unix:$sock|" \
     -e "s|unix:/run/mcpauth/mcpauth-http.sock|unix:$sock|" \
     -e "s|127.0.0.1:3000|127.0.0.1:$app|" \
     -e "s|/etc/nginx/|$dir/|g" \
+    -e "s|/var/cache/nginx/mcpauth-http|$dir/cache|" \
     -e "s|/var/cache/nginx/mcpauth|$dir/cache|" \
     -e "$cache_on" \
     "$src/$site" > "$dir/site.conf"

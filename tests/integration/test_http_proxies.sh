@@ -112,12 +112,52 @@ grep -q 'proxy_method HEAD;' "$T/nginx/mcpauth-http-auth.conf"
 ok $? "nginx: the auth locations ask with HEAD"
 cases nginx "$NGINX" '{"error":"unauthorized"}' '{"error":"insufficient_scope"}' /admin
 traffic "$NGINX"
+# Path confusion: the token is good for /mcp only; the app receives the
+# normalised path whose policy decided, never a raw one naming another.
+while read -r path want; do
+	code=$(curl -s --path-as-is -o "$T/b" -w '%{http_code}' \
+		-H "Authorization: Bearer $tok" "$NGINX$path")
+	got=$(python3 -c 'import json,sys
+try: print(json.load(open(sys.argv[1]))["path"])
+except (ValueError, KeyError): print("-")' "$T/b")
+	case $want in
+	200:*) is "$code:$got" "$want" "nginx: $path reaches the app as ${want#200:}" ;;
+	*) is "$code" "$want" "nginx: $path is refused with $want" ;;
+	esac
+done <<'TABLE'
+/admin/../mcp 200:/mcp
+/admin/..%2Fmcp 200:/mcp
+/admin/%2e%2e/mcp 200:/mcp
+//mcp//sub 200:/mcp/sub
+/mcp/../admin 403
+/mcp/..%2Fadmin 403
+/mcpx 404
+/mcp/..;/admin 400
+TABLE
+stop_nginx
+
+# The decision cache (mcpauth-http-cache.conf).
+NGINX_HTTP=1 start_nginx "$T/n.http" cache
+decisions() { grep -c "decision status=" "$T/n.log"; }
+get "$NGINX/mcp" -H "Authorization: Bearer $tok"
+n=$(decisions)
+get "$NGINX/mcp" -H "Authorization: Bearer $tok"
+is "$(http_status) $(app_header x-auth-subject) $(decisions)" "200 alice $n" \
+	"nginx cache: a repeat is answered by nginx alone, identity included"
+get "$NGINX/admin" -H "Authorization: Bearer $tok"
+is "$(http_status) $(decisions)" "403 $((n + 1))" \
+	"nginx cache: another location's policy never reuses the cached decision"
+get "$NGINX/mcp" -H "Authorization: Bearer $tok" -H "Mcp-Method: tools/call"
+is "$(http_status) $(decisions)" "200 $((n + 2))" "nginx cache: other MCP headers, another entry"
+get "$NGINX/mcp"
+get "$NGINX/mcp"
+is "$(http_status) $(decisions)" "401 $((n + 4))" "nginx cache: requests without a token bypass it"
 stop_nginx
 stop_mcpauth n
 counts=$(http_counts n)
 echo "# nginx -> mcpauth: $counts"
-is "$counts" "1 connections accepted, 47 requests answered" \
-	"nginx: 47 requests (allowed, refused, metadata) on one kept connection"
+is "$counts" "2 connections accepted, 58 requests answered" \
+	"nginx: 58 requests (allowed, refused, metadata) on one kept connection per nginx run"
 
 # --- Caddy forward_auth -------------------------------------------------------------
 start_mcpauth c "$T/m.conf" --http "unix:$T/c.http"
