@@ -6,6 +6,9 @@
 #include "httpmap.h"
 #include "num.h"
 
+/* Longest header name mapped; longer ones are dropped. */
+#define HEADER_NAME_MAX 256
+
 struct param {
 	char *name, *value;
 };
@@ -222,7 +225,7 @@ int
 httpmap_header(struct httpmap *m, const char *name, const char *value)
 {
 	size_t nlen = strlen(name), vlen = strlen(value), i, olen;
-	char cgi[5 + 256];
+	char cgi[5 + HEADER_NAME_MAX + 1];	/* "HTTP_", the name, NUL */
 	struct param *p;
 	char *joined;
 	int plain = 1;
@@ -232,7 +235,7 @@ httpmap_header(struct httpmap *m, const char *name, const char *value)
 		m->why = "the request head is too large";
 		return 431;
 	}
-	if (nlen == 0 || nlen > 256)
+	if (nlen == 0 || nlen > HEADER_NAME_MAX)
 		return 0;	/* no web server would pass it on */
 	/* CGI: Content-Type and Content-Length lose the HTTP_ prefix. */
 	if (strcasecmp(name, "Content-Type") == 0 ||

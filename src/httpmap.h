@@ -12,7 +12,8 @@
  * Request headers only ever become HTTP_* (or CONTENT_*) parameters, so
  * a client header "Mcpauth-Resource" is HTTP_MCPAUTH_RESOURCE, never
  * policy.  Header names with anything but letters, digits and '-' are
- * dropped (as Apache and nginx do): "X_Auth" must not pose as "X-Auth".
+ * dropped (as Apache and nginx do): "X_Auth" must not pose as "X-Auth";
+ * so are names longer than 256 bytes.
  */
 #ifndef MCPAUTH_HTTPMAP_H
 #define MCPAUTH_HTTPMAP_H
