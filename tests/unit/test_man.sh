@@ -16,10 +16,11 @@ man5=$top/man/mcpauth.conf.5
 mandoc -T lint -W warning "$man8" "$man5" > "$T/lint" 2>&1
 is "$?:$(cat "$T/lint")" "0:" "mandoc -T lint -W warning prints nothing"
 
-# The directive tables of the parser: every array of struct directive.
+# The directive tables of the parser: every array of struct directive
+# in src/.
 awk '/struct directive [a-z_]*\[\] *= *\{/ { on = 1; next }
      on && /^\};/ { on = 0 }
-     on' "$top"/src/config*.c |
+     on' "$top"/src/*.c |
 	sed -n 's/^[[:space:]]*{ *"\([a-z_]*\)".*/\1/p' | sort -u > "$T/parsed"
 # The directives documented: the .It Ic items of mcpauth.conf(5).
 sed -n 's/^\.It Ic \([a-z_]*\).*/\1/p' "$man5" | sort -u > "$T/documented"
