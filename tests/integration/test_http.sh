@@ -50,17 +50,18 @@ Content-Length: 80
 
 {\"error\":\"insufficient_scope\",\"error_description\":\"token lacks scope mcp:admin\"}" \
 	"scopes=a+b: '+' is a space, the scopes are required"
-h "/auth?resource=https%3A%2F%2Fmcp.example.com%2Fmcp&scopes=mcp%3Aread" -H "$AUTH"
+h "/auth?resource=https%3A%2F%2Fmcp.example.com%2Fmcp&scopes=mcp%3Aread&claims=" -H "$AUTH"
 is "$(http_status) $(printf '%s\n' "$out" | sed -n 's/^X-Auth-Subject: //p')" "200 alice" \
-	"percent-encoded policy values"
+	"percent-encoded policy values (an empty claims= asks for nothing)"
 h "/auth?scopes=mcp:read" -H "$AUTH"
 is "$(http_status) $(printf '%s\n' "$out" | sed '1,/^$/d')" \
 	'500 {"error":"server_error","error_description":"several resources are configured and MCPAUTH_RESOURCE is not set"}' \
 	"no resource= with several resources: 500, as over FastCGI"
 for q in "resource=$RES&scope=mcp:read" "resource=$RES&resource=$RES" \
-    "resource=$RES&scopes=%zz" "resource=$RES&scopes=a%00b"; do
+    "resource=$RES&scopes=%zz" "resource=$RES&scopes=a%00b" "resource=$RES&claims=x"; do
 	h "/auth?$q" -H "$AUTH"
 	case $q in
+	*claims=*) d="the policy query of /auth asks for claim rules (claims=), which this mcpauth does not enforce" ;;
 	*scope=*) d="the policy query of /auth has a parameter other than resource, scopes and claims" ;;
 	*resource=*resource=*) d="the policy query of /auth repeats a parameter" ;;
 	*) d="the policy query of /auth has a bad %-escape or a NUL" ;;
