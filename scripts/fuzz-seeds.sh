@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mint=${2:-$top/build/mint}
 k=$dir/keys
 mkdir -p "$dir/token" "$dir/jwks" "$dir/metadata" "$dir/config" \
-	"$dir/service" "$dir/mcpheaders" "$dir/bearer" "$dir/http" "$dir/introspect" "$k"
+	"$dir/service" "$dir/mcpheaders" "$dir/bearer" "$dir/http" "$dir/introspect" "$dir/claims" "$k"
 for t in rsa2048 p256 p384 p521 ed25519; do
 	"$mint" keygen $t "$k/$t.pem"
 done
@@ -70,6 +70,11 @@ printf 'Bearer a b' > "$dir/bearer/two"
 printf 'Bearer ab=c' > "$dir/bearer/pad"
 printf 'Basic dXNlcjpwYXNz' > "$dir/bearer/basic"
 printf 'Bearer' > "$dir/bearer/empty"
+printf 'realm_access.roles has mcp-user; email_verified = true\n{"realm_access":{"roles":["mcp-user"]},"email_verified":true}' > "$dir/claims/keycloak"
+printf 'https://example.com/roles has admin;n = 4.2e1 ; s = 42\n{"https://example.com/roles":["admin"],"n":42,"s":"42"}' > "$dir/claims/typed"
+printf 'urn:zitadel:iam:org:project:roles has reader\n{"urn:zitadel:iam:org:project:roles":{"reader":{"1":"d"}}}' > "$dir/claims/object"
+printf 'a.b.c = x;arr.k = v\n{"a":{"b":{"c":"x"}},"arr":[{"k":"v"}],"a.b":null}' > "$dir/claims/paths"
+printf 'x == 1; ;a..b = 2\n{}' > "$dir/claims/bad"
 printf 'GET /auth?resource=https%%3A%%2F%%2Fmcp.example%%2Fmcp&scopes=a+b&claims=x\nAuthorization: Bearer %s\nX-Original-Method: OPTIONS\nX-Forwarded-Method: GET\nX-Original-URI: /mcp?q\n' "$tok" > "$dir/http/auth"
 printf 'HEAD /.well-known/oauth-protected-resource/%%6dcp\nHost: x\nMcpauth-Resource: y\nX_Auth: z\nContent-Length: 0\nAuthorization: a\nAuthorization: b\n' > "$dir/http/meta"
 printf 'GET /auth?resource=a&resource=b&scope=%%zz&&=\n' > "$dir/http/query"

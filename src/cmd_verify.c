@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "claims.h"
 #include "cmd.h"
 #include "crypto.h"
 #include "decide.h"
@@ -18,8 +19,35 @@
 /* Read at most this much from stdin; longer is refused as oversize. */
 #define STDIN_MAX (DECIDE_MAX_TOKEN + 4096)
 
+/*
+ * The claim_header lines (§13) as serve would send them to an app (in
+ * the responder role), before percent-encoding; left out ones omitted.
+ */
+static void
+add_claim_headers(cJSON *o, const struct config_resource *res,
+    const struct decision *d)
+{
+	const struct claims_headers *h = res->headers;
+	struct buf name, value;
+	const char *why;
+	cJSON *hs;
+	size_t i;
+
+	if (h == NULL || (hs = cJSON_AddObjectToObject(o, "headers")) == NULL)
+		return;
+	for (i = 0; i < claims_headers_count(h); i++) {
+		buf_init(&name, CLAIMS_NAME_MAX + 32);
+		buf_init(&value, CLAIMS_VALUE_MAX);
+		if (claims_header_render(h, i, d->claims, 0, &name, &value,
+		    &why) == 1)
+			cJSON_AddStringToObject(hs, name.p, value.p);
+		buf_free(&name);
+		buf_free(&value);
+	}
+}
+
 static int
-print_authinfo(const struct decision *d)
+print_authinfo(const struct config_resource *res, const struct decision *d)
 {
 	const struct authinfo *ai = &d->info;
 	cJSON *o, *scopes;
@@ -46,6 +74,7 @@ print_authinfo(const struct decision *d)
 	cJSON_AddNumberToObject(o, "expires_at", (double)ai->expires_at);
 	cJSON_AddItemToObject(o, "claims", cJSON_Parse(claims));
 	free(claims);
+	add_claim_headers(o, res, d);
 	out = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (out == NULL)
@@ -122,7 +151,7 @@ cmd_verify(const struct cmd_options *o)
 	rc = decide_outcome(state_decide(st, &in, tok, len, &d,
 	    &cached))->exit_status;
 	fetch_thread_done();
-	if (d.code == DECIDE_ALLOW && print_authinfo(&d) == -1) {
+	if (d.code == DECIDE_ALLOW && print_authinfo(in.resource, &d) == -1) {
 		fprintf(stderr, "mcpauth: out of memory\n");
 		rc = CMD_FAILURE;
 	} else if (rc != CMD_OK) {

@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "alg.h"
+#include "claims.h"
 #include "config.h"
 #include "file.h"
 #include "inconf.h"
 #include "mcpop.h"
 #include "num.h"
 #include "scopeset.h"
+#include "tenant.h"
 #include "url.h"
 
 /* PREAMBLE: global, and only before the first resource. */
@@ -202,6 +204,59 @@ number(struct parser *p, const char *name, const char *v, long long min,
 	return 0;
 }
 
+/* tenants= and advertise= (§13); anything else is unknown. */
+static int
+tenant_option(struct parser *p, struct config_issuer *is, const char *name,
+    const char *v)
+{
+	char err[512];
+
+	if (strcmp(name, "tenants") == 0 && is->tenants.n == 0 &&
+	    !is->any_tenant) {
+		if (tenant_list_parse(is, v, err, sizeof(err)) == -1)
+			return perr(p, "%s", err);
+	} else if (strcmp(name, "advertise") == 0 && is->advertise == NULL) {
+		if (check_url(p, "advertise", v) == -1)
+			return -1;
+		if ((is->advertise = strdup(v)) == NULL)
+			return oom(p);
+	} else {
+		return perr(p, "unknown or repeated issuer option \"%s\" "
+		    "(expected type=, jwks=, metadata=, tenants= or "
+		    "advertise=)", name);
+	}
+	return 0;
+}
+
+/* A templated issuer has all it needs; another has none of it. */
+static int
+templated_issuer(struct parser *p, struct config_issuer *is)
+{
+	const char *why;
+
+	is->templated = tenant_templated(is->url);
+	if (!is->templated) {
+		if (is->tenants.n != 0 || is->any_tenant ||
+		    is->advertise != NULL)
+			return perr(p, "tenants= and advertise= are for an "
+			    "issuer with {tenantid} in its URL");
+		return 0;
+	}
+	if (!tenant_template_ok(is->url, &why))
+		return perr(p, "issuer \"%s\": %s", is->url, why);
+	if (is->tenants.n == 0 && !is->any_tenant)
+		return perr(p, "issuer \"%s\" is templated: it needs "
+		    "tenants=ID,ID... or tenants=any", is->url);
+	if (is->advertise == NULL)
+		return perr(p, "issuer \"%s\" is templated: it needs "
+		    "advertise=URL, the authorization server named in "
+		    "resource metadata", is->url);
+	if (is->jwks == NULL && is->metadata == NULL)
+		return perr(p, "issuer \"%s\" is templated: it cannot be "
+		    "discovered and needs jwks= or metadata=", is->url);
+	return 0;
+}
+
 static int
 d_issuer(struct parser *p, char **argv, int argc)
 {
@@ -241,13 +296,11 @@ d_issuer(struct parser *p, char **argv, int argc)
 		    is->metadata == NULL) {
 			if ((is->metadata = location(p, v)) == NULL)
 				return oom(p);
-		} else {
-			return perr(p, "unknown or repeated issuer option "
-			    "\"%s\" (expected type=, jwks= or metadata=)",
-			    argv[a]);
+		} else if (tenant_option(p, is, argv[a], v) == -1) {
+			return -1;
 		}
 	}
-	return 0;
+	return templated_issuer(p, is);
 }
 
 static int
@@ -261,7 +314,11 @@ copy_defaults(struct config_resource *r, const struct config_resource *d)
 	    str_set(&r->documentation, d->documentation) == -1)
 		return -1;
 	if (mcpop_copy(&r->ops, d->ops) == -1 ||
-	    scopeset_copy(&r->implies, d->implies) == -1)
+	    scopeset_copy(&r->implies, d->implies) == -1 ||
+	    list_copy(&r->scope_claims, &d->scope_claims) == -1 ||
+	    list_copy(&r->audience_claims, &d->audience_claims) == -1 ||
+	    claims_rules_copy(&r->rules, d->rules) == -1 ||
+	    claims_headers_copy(&r->headers, d->headers) == -1)
 		return -1;
 	r->algorithms = d->algorithms;
 	r->leeway = d->leeway;
@@ -351,6 +408,42 @@ d_scope_implies(struct parser *p, char **argv, int argc)
 
 	if (scopeset_add(&p->cur->implies, argv[0], argv + 1,
 	    (size_t)argc - 1, err, sizeof(err)) == -1)
+		return perr(p, "%s", err);
+	return 0;
+}
+
+static int
+d_scope_claims(struct parser *p, char **argv, int argc)
+{
+	return list_set(&p->cur->scope_claims, argv, argc) == -1 ? oom(p) : 0;
+}
+
+static int
+d_audience_claims(struct parser *p, char **argv, int argc)
+{
+	return list_set(&p->cur->audience_claims, argv, argc) == -1 ?
+	    oom(p) : 0;
+}
+
+static int
+d_require_claim(struct parser *p, char **argv, int argc)
+{
+	char err[512];
+
+	if (claims_rule_add(&p->cur->rules, argv, argc, err, sizeof(err))
+	    == -1)
+		return perr(p, "%s", err);
+	return 0;
+}
+
+static int
+d_claim_header(struct parser *p, char **argv, int argc)
+{
+	char err[512];
+
+	(void)argc;
+	if (claims_header_add(&p->cur->headers, argv[0], argv[1], err,
+	    sizeof(err)) == -1)
 		return perr(p, "%s", err);
 	return 0;
 }
@@ -520,6 +613,13 @@ static const struct directive directives[] = {
 	    d_operation_scopes },
 	{ "scope_implies", RESOURCE, 1, 2, CONFIG_MAX_VALUES,
 	    d_scope_implies },
+	{ "scope_claims", RESOURCE, 0, 1, CONFIG_MAX_VALUES,
+	    d_scope_claims },
+	{ "audience_claims", RESOURCE, 0, 1, CONFIG_MAX_VALUES,
+	    d_audience_claims },
+	{ "require_claim", RESOURCE, 1, 3, CONFIG_MAX_VALUES,
+	    d_require_claim },
+	{ "claim_header", RESOURCE, 1, 2, 2, d_claim_header },
 	{ "algorithms", RESOURCE, 0, 1, CONFIG_MAX_VALUES, d_algorithms },
 	{ "leeway", RESOURCE, 0, 1, 1, d_leeway },
 	{ "require_typ", RESOURCE, 0, 1, 1, d_require_typ },
@@ -620,6 +720,7 @@ finish(struct parser *p)
 	struct config *c = p->cfg;
 	struct config_issuer *is;
 	struct config_resource *r;
+	char aud_name[] = "aud", *aud[] = { aud_name };
 	size_t i;
 
 	p->line = 0;
@@ -648,6 +749,9 @@ finish(struct parser *p)
 		r = &c->resources[i];
 		if (r->audience.n == 0 && list_set(&r->audience, &r->url, 1)
 		    == -1)
+			return oom(p);
+		if (r->audience_claims.n == 0 &&
+		    list_set(&r->audience_claims, aud, 1) == -1)
 			return oom(p);
 	}
 	return 0;
@@ -762,6 +866,10 @@ resource_free(struct config_resource *r)
 	free(r->documentation);
 	mcpop_free(r->ops);
 	scopeset_free(r->implies);
+	list_free(&r->scope_claims);
+	list_free(&r->audience_claims);
+	claims_rules_free(r->rules);
+	claims_headers_free(r->headers);
 }
 
 void
@@ -775,6 +883,8 @@ config_free(struct config *cfg)
 		free(cfg->issuers[i].url);
 		free(cfg->issuers[i].metadata);
 		free(cfg->issuers[i].jwks);
+		list_free(&cfg->issuers[i].tenants);
+		free(cfg->issuers[i].advertise);
 	}
 	for (i = 0; i < cfg->nresources; i++)
 		resource_free(&cfg->resources[i]);
@@ -822,6 +932,21 @@ print_list(FILE *f, const char *indent, const char *name,
 	fputc('\n', f);
 }
 
+static void
+print_tenants(FILE *f, const struct config_issuer *is)
+{
+	size_t i;
+
+	if (!is->templated)
+		return;
+	fprintf(f, " tenants=");
+	if (is->any_tenant)
+		fprintf(f, "any");
+	for (i = 0; i < is->tenants.n; i++)
+		fprintf(f, "%s%s", i ? "," : "", is->tenants.v[i]);
+	fprintf(f, " advertise=%s", is->advertise);
+}
+
 void
 config_print(const struct config *cfg, FILE *f)
 {
@@ -838,6 +963,7 @@ config_print(const struct config *cfg, FILE *f)
 			fprintf(f, " metadata=%s", is->metadata);
 		if (is->jwks != NULL)
 			fprintf(f, " jwks=%s", is->jwks);
+		print_tenants(f, is);
 		fputc('\n', f);
 	}
 	fprintf(f, "jwks_min_refresh %lld\n", cfg->jwks_min_refresh);
@@ -878,5 +1004,13 @@ config_print(const struct config *cfg, FILE *f)
 			    r->documentation);
 		mcpop_print(r->ops, f, "    ");
 		scopeset_print(r->implies, f, "    ");
+		print_list(f, "    ", "scope_claims", &r->scope_claims);
+		/* The default, aud alone, is left unsaid as before §13. */
+		if (r->audience_claims.n != 1 ||
+		    strcmp(r->audience_claims.v[0], "aud") != 0)
+			print_list(f, "    ", "audience_claims",
+			    &r->audience_claims);
+		claims_rules_print(r->rules, f, "    ");
+		claims_headers_print(r->headers, f, "    ");
 	}
 }

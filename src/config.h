@@ -21,6 +21,8 @@ enum config_issuer_type { CONFIG_AUTO, CONFIG_OIDC, CONFIG_OAUTH,
 /* The names of the types, for messages. */
 #define CONFIG_ISSUER_TYPES "oidc, oauth or auto"
 
+struct claims_headers;
+struct claims_rules;
 struct inconf;
 struct mcpop;
 struct scopeset;
@@ -35,6 +37,11 @@ struct config_issuer {
 	enum config_issuer_type type;
 	char *metadata;		/* URL or absolute file path; NULL if unset */
 	char *jwks;		/* URL or absolute file path; NULL if unset */
+	int templated;		/* url holds {tenantid} (§13) */
+	struct config_list tenants;	/* templated: the allowed tenants */
+	int any_tenant;		/* templated: tenants=any */
+	char *advertise;	/* templated: the authorization server named
+				   in resource metadata */
 	int line;
 };
 
@@ -51,6 +58,10 @@ struct config_resource {
 	char *documentation;
 	struct mcpop *ops;		/* operation_scopes; NULL: none (§11) */
 	struct scopeset *implies;	/* scope_implies; NULL: none */
+	struct config_list scope_claims;	/* empty: §7's rule */
+	struct config_list audience_claims;	/* never empty: "aud" */
+	struct claims_rules *rules;	/* require_claim; NULL: none (§13) */
+	struct claims_headers *headers;	/* claim_header; NULL: none */
 	int line;
 };
 

@@ -11,12 +11,14 @@
 
 #include "alg.h"
 #include "b64url.h"
+#include "claims.h"
 #include "cmd.h"
 #include "crypto.h"
 #include "decide.h"
 #include "json.h"
 #include "mcpop.h"
 #include "scopeset.h"
+#include "tenant.h"
 #include "words.h"
 
 #define SEG_MAX B64URL_DECODED_MAX(DECIDE_MAX_TOKEN)
@@ -32,6 +34,7 @@ static const struct decide_outcome outcomes[] = {
 	[DECIDE_INVALID_REQUEST] = { 401, "invalid_request", CMD_REFUSED },
 	[DECIDE_INVALID_TOKEN] = { 401, "invalid_token", CMD_REFUSED },
 	[DECIDE_INSUFFICIENT_SCOPE] = { 403, "insufficient_scope", CMD_SCOPE },
+	[DECIDE_CLAIM_REFUSED] = { 403, "insufficient_scope", CMD_SCOPE },
 	[DECIDE_ERROR] = { 500, "server_error", CMD_FAILURE },
 };
 _Static_assert(sizeof(outcomes) / sizeof(outcomes[0]) == DECIDE_NCODES,
@@ -187,68 +190,125 @@ accepted(const struct config_resource *r, const char *s)
 	return NULL;
 }
 
+/* One audience claim: a string or an array of strings. */
 static int
-check_audience(const struct decide_input *in, const cJSON *p,
-    struct decision *d)
+audience_claim(const struct decide_input *in, const char *name,
+    const cJSON *aud, struct decision *d)
 {
-	const cJSON *aud = cJSON_GetObjectItemCaseSensitive(p, "aud"), *e;
+	const cJSON *e;
 
-	if (aud == NULL)
-		return refuse(d, DECIDE_INVALID_TOKEN, "token has no aud");
 	if (cJSON_IsString(aud)) {
-		d->info.audience = accepted(in->resource, aud->valuestring);
+		if (d->info.audience == NULL)
+			d->info.audience = accepted(in->resource,
+			    aud->valuestring);
 	} else if (cJSON_IsArray(aud)) {
 		cJSON_ArrayForEach(e, aud) {
 			if (!cJSON_IsString(e))
 				return refuse(d, DECIDE_INVALID_TOKEN,
-				    "aud holds a value that is not a string");
+				    "%.40s holds a value that is not a string",
+				    name);
 			if (d->info.audience == NULL)
 				d->info.audience = accepted(in->resource,
 				    e->valuestring);
 		}
 	} else {
-		return refuse(d, DECIDE_INVALID_TOKEN,
-		    "aud is neither a string nor an array of strings");
+		return refuse(d, DECIDE_INVALID_TOKEN, "%.40s is neither a "
+		    "string nor an array of strings", name);
 	}
-	if (d->info.audience == NULL)
-		return refuse(d, DECIDE_INVALID_TOKEN, "aud does not contain "
-		    "%s", in->resource->audience.v[0]);
 	return 0;
 }
 
-/* Granted scopes: scope (string), else scp or scopes (array or string). */
+/* The audience claims (§13, default aud): one holds an accepted value. */
 static int
-collect_scopes(const cJSON *p, struct decision *d)
+check_audience(const struct decide_input *in, const cJSON *p,
+    struct decision *d)
+{
+	const struct config_list *names = &in->resource->audience_claims;
+	const cJSON *aud;
+	size_t i, found = 0;
+
+	for (i = 0; i < names->n; i++) {
+		if ((aud = claims_find(p, names->v[i])) == NULL)
+			continue;
+		found++;
+		if (audience_claim(in, names->v[i], aud, d) == -1)
+			return -1;
+	}
+	if (found == 0)
+		return refuse(d, DECIDE_INVALID_TOKEN, "token has no %.40s",
+		    names->n ? names->v[0] : "aud");
+	if (d->info.audience == NULL && names->n == 1)
+		return refuse(d, DECIDE_INVALID_TOKEN, "%.40s does not contain "
+		    "%s", names->v[0], in->resource->audience.v[0]);
+	if (d->info.audience == NULL)
+		return refuse(d, DECIDE_INVALID_TOKEN, "no audience claim "
+		    "contains %s", in->resource->audience.v[0]);
+	return 0;
+}
+
+/* Add the words of list to the granted scopes, each once (a union). */
+static int
+add_scopes(struct decision *d, size_t *len, const char *list)
+{
+	const char *w;
+	size_t n;
+
+	while ((w = words_next(&list, &n)) != NULL)
+		if (!words_has(d->info.scopes, w, n) &&
+		    words_add(&d->info.scopes, len, w, n) == -1)
+			return refuse(d, DECIDE_ERROR, "out of memory");
+	return 0;
+}
+
+/* One scope claim (name) into the granted scopes; §7's forms. */
+static int
+scope_claim(const char *name, const cJSON *v, int array_ok,
+    struct decision *d, size_t *len)
+{
+	const cJSON *e;
+
+	if (cJSON_IsString(v)) {
+		if (add_scopes(d, len, v->valuestring) == -1)
+			return -1;
+	} else if (cJSON_IsArray(v) && array_ok) {
+		cJSON_ArrayForEach(e, v) {
+			if (!cJSON_IsString(e) || strchr(e->valuestring, ' '))
+				return refuse(d, DECIDE_INVALID_TOKEN, "%.40s "
+				    "holds a value that is not a scope", name);
+			if (add_scopes(d, len, e->valuestring) == -1)
+				return -1;
+		}
+	} else {
+		return refuse(d, DECIDE_INVALID_TOKEN, "%.40s is not %s", name,
+		    array_ok ? "a string or an array of strings" : "a string");
+	}
+	return 0;
+}
+
+/*
+ * Granted scopes: the union of the scope_claims (§13), else scope
+ * (string), else scp or scopes (array or string).
+ */
+static int
+collect_scopes(const struct decide_input *in, const cJSON *p,
+    struct decision *d)
 {
 	static const char *const names[] = { "scope", "scp", "scopes" };
-	const cJSON *v = NULL, *e;
+	const struct config_list *l = &in->resource->scope_claims;
+	const cJSON *v = NULL;
 	size_t i, len = 0;
 
 	if ((d->info.scopes = calloc(1, 1)) == NULL)
 		return refuse(d, DECIDE_ERROR, "out of memory");
+	for (i = 0; i < l->n; i++)
+		if ((v = claims_find(p, l->v[i])) != NULL &&
+		    scope_claim(l->v[i], v, 1, d, &len) == -1)
+			return -1;
+	if (l->n > 0)
+		return 0;
 	for (i = 0; i < 3 && v == NULL; i++)
 		v = cJSON_GetObjectItemCaseSensitive(p, names[i]);
-	if (v == NULL)
-		return 0;
-	if (cJSON_IsString(v)) {
-		if (words_add_all(&d->info.scopes, &len, v->valuestring) == -1)
-			return refuse(d, DECIDE_ERROR, "out of memory");
-	} else if (cJSON_IsArray(v) && i > 1) {
-		cJSON_ArrayForEach(e, v) {
-			if (!cJSON_IsString(e) || strchr(e->valuestring, ' '))
-				return refuse(d, DECIDE_INVALID_TOKEN, "%s "
-				    "holds a value that is not a scope",
-				    names[i - 1]);
-			if (words_add_all(&d->info.scopes, &len,
-			    e->valuestring) == -1)
-				return refuse(d, DECIDE_ERROR, "out of memory");
-		}
-	} else {
-		return refuse(d, DECIDE_INVALID_TOKEN, "%s is not %s",
-		    names[i - 1], i == 1 ? "a string" :
-		    "a string or an array of strings");
-	}
-	return 0;
+	return v == NULL ? 0 : scope_claim(names[i - 1], v, i > 1, d, &len);
 }
 
 /* Add w to the missing scopes unless the granted ones hold it (§11). */
@@ -285,23 +345,27 @@ check_scopes(const struct decide_input *in, struct decision *d)
 	return 0;
 }
 
-/* sub, client_id and azp must be strings when present. */
+/*
+ * sub and the client id claims must be strings when present; the client
+ * id is the first of client_id, azp, appid, cid (§13).
+ */
 static int
 check_identity(const cJSON *p, struct decision *d)
 {
-	static const char *const names[] = { "sub", "client_id", "azp" };
+	static const char *const names[] = { "sub", "client_id", "azp",
+		"appid", "cid" };
 	const cJSON *v;
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 5; i++) {
 		v = cJSON_GetObjectItemCaseSensitive(p, names[i]);
 		if (v != NULL && !cJSON_IsString(v))
 			return refuse(d, DECIDE_INVALID_TOKEN,
 			    "%s is not a string", names[i]);
 	}
 	d->info.subject = json_string(p, "sub");
-	if ((d->info.client_id = json_string(p, "client_id")) == NULL)
-		d->info.client_id = json_string(p, "azp");
+	for (i = 1; i < 5 && d->info.client_id == NULL; i++)
+		d->info.client_id = json_string(p, names[i]);
 	return 0;
 }
 
@@ -425,9 +489,9 @@ decide(const struct decide_input *in, const char *token, size_t len,
 		refuse(d, DECIDE_INVALID_TOKEN, "token has no iss string");
 		goto done;
 	}
-	if ((issuer = config_issuer_index(in->cfg, iss)) < 0) {
-		refuse(d, DECIDE_INVALID_TOKEN, "issuer \"%.100s\" is not "
-		    "trusted", iss);
+	if ((issuer = tenant_issuer(in->cfg, iss, payload, d->reason,
+	    sizeof(d->reason))) < 0) {
+		d->code = DECIDE_INVALID_TOKEN;	/* reason by tenant_issuer */
 		goto done;
 	}
 	d->issuer = issuer;
@@ -458,6 +522,31 @@ check_bearer(const cJSON *p, struct decision *d)
 	return 0;
 }
 
+/* The issuer reported: a templated one's is the token's own iss. */
+static const char *
+issuer_of(const struct decide_input *in, int issuer, const cJSON *p)
+{
+	const char *iss;
+
+	if (in->cfg->issuers[issuer].templated &&
+	    (iss = json_string(p, "iss")) != NULL)
+		return iss;
+	return in->cfg->issuers[issuer].url;
+}
+
+/* The resource's claim rules, then the location's (§13). */
+static int
+check_claims(const struct decide_input *in, const cJSON *p,
+    struct decision *d)
+{
+	if (claims_rules_hold(in->resource->rules, p, d->reason,
+	    sizeof(d->reason)) && claims_rules_hold(in->extra, p, d->reason,
+	    sizeof(d->reason)))
+		return 0;
+	d->code = DECIDE_CLAIM_REFUSED;
+	return -1;
+}
+
 enum decide_code
 decide_payload(const struct decide_input *in, int issuer, cJSON *payload,
     struct decision *d)
@@ -468,13 +557,14 @@ decide_payload(const struct decide_input *in, int issuer, cJSON *payload,
 	    check_time(in, payload, d) == -1 ||
 	    check_audience(in, payload, d) == -1 ||
 	    check_identity(payload, d) == -1 ||
-	    collect_scopes(payload, d) == -1)
+	    collect_scopes(in, payload, d) == -1)
 		goto done;
-	d->info.issuer = in->cfg->issuers[issuer].url;
-	if (check_scopes(in, d) == 0)
+	d->info.issuer = issuer_of(in, issuer, payload);
+	if (check_scopes(in, d) == 0 && check_claims(in, payload, d) == 0)
 		d->code = DECIDE_ALLOW;	/* the one place a token is allowed */
 done:
-	if (d->code != DECIDE_ALLOW && d->code != DECIDE_INSUFFICIENT_SCOPE) {
+	if (d->code != DECIDE_ALLOW && d->code != DECIDE_INSUFFICIENT_SCOPE &&
+	    d->code != DECIDE_CLAIM_REFUSED) {
 		/* Only a valid token's identity is kept (403 logs it too). */
 		free(d->info.scopes);
 		cJSON_Delete(d->claims);
@@ -496,7 +586,18 @@ decide_recheck(const struct decide_input *in, struct decision *d)
 	}
 	free(d->missing);
 	d->missing = NULL;
-	if (check_scopes(in, d) == 0)
+	if (check_scopes(in, d) == -1)
+		return d->code;
+	if (decide_need_claims(in) && d->claims == NULL &&
+	    (d->claims = decide_parse_payload(d->info.payload,
+	    d->info.payload_len)) == NULL) {
+		refuse(d, DECIDE_ERROR, "the claims of a remembered token "
+		    "cannot be read again");
+		return d->code;
+	}
+	if (d->claims != NULL)
+		d->info.issuer = issuer_of(in, d->issuer, d->claims);
+	if (check_claims(in, d->claims, d) == 0)
 		d->code = DECIDE_ALLOW;	/* a remembered allow, checked again */
 	return d->code;
 }
@@ -511,6 +612,36 @@ decision_clear(struct decision *d)
 	memset(d, 0, sizeof(*d));
 	d->refresh_issuer = -1;
 	d->issuer = -1;
+}
+
+int
+decide_need_claims(const struct decide_input *in)
+{
+	return in->resource->rules != NULL || in->extra != NULL ||
+	    in->resource->headers != NULL ||
+	    tenant_any(in->cfg);
+}
+
+cJSON *
+decide_parse_payload(const char *seg, size_t len)
+{
+	size_t max = B64URL_DECODED_MAX(len);
+	unsigned char *buf;
+	const char *why;
+	cJSON *v = NULL;
+	long n;
+
+	/* A token's payload, or a kept introspection answer (64 KiB). */
+	if (seg == NULL || len > 128 * 1024 || (buf = malloc(max)) == NULL)
+		return NULL;
+	if ((n = b64url_decode(seg, len, buf, max)) >= 0 &&
+	    (v = json_parse((const char *)buf, (size_t)n, max,
+	    JSON_MAX_DEPTH, &why)) != NULL && !cJSON_IsObject(v)) {
+		cJSON_Delete(v);
+		v = NULL;
+	}
+	free(buf);
+	return v;
 }
 
 char *

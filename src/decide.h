@@ -15,6 +15,8 @@
 #include "keystore.h"
 #include "mcphdr.h"
 
+struct claims_rules;
+
 /* Longest token accepted, in bytes. */
 #define DECIDE_MAX_TOKEN 16384
 
@@ -29,6 +31,8 @@ enum decide_code {
 	DECIDE_INVALID_REQUEST,		/* 401 invalid_request */
 	DECIDE_INVALID_TOKEN,		/* 401 invalid_token */
 	DECIDE_INSUFFICIENT_SCOPE,	/* 403 insufficient_scope */
+	DECIDE_CLAIM_REFUSED,		/* 403 insufficient_scope, no scope=:
+					   a claim rule failed (§13) */
 	DECIDE_ERROR,			/* 500: cannot decide */
 	DECIDE_NCODES
 };
@@ -79,6 +83,8 @@ struct decide_input {
 	struct keystore *keys;	/* slot i holds cfg->issuers[i]'s set */
 	const char *required;	/* space-separated; NULL: the resource's */
 	long long now;		/* seconds since the epoch */
+	const struct claims_rules *extra; /* the location's claim rules
+				   (MCPAUTH_REQUIRE_CLAIMS), or NULL */
 };
 
 /*
@@ -113,11 +119,24 @@ enum decide_code decide_payload(const struct decide_input *in, int issuer,
 
 /*
  * Re-apply the checks that depend on the moment and the location (exp
- * with the leeway, required scopes) to d, an allow decision remembered
+ * with the leeway, required scopes, claim rules) to d, an allow decision remembered
  * from before.  Returns the new d->code.
  */
 enum decide_code decide_recheck(const struct decide_input *in,
     struct decision *d);
+
+/*
+ * Does deciding for in need a token's claims beyond the auth info
+ * (claim rules or headers, a templated issuer)?  A remembered allow has
+ * them read again from its payload then.
+ */
+int decide_need_claims(const struct decide_input *in);
+
+/*
+ * The JSON object of a payload segment (base64url, len bytes), or NULL.
+ * The caller frees it with cJSON_Delete.
+ */
+cJSON *decide_parse_payload(const char *seg, size_t len);
 
 /* Free what d holds and reset it; safe on a zeroed or cleared d. */
 void decision_clear(struct decision *d);

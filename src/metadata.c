@@ -81,8 +81,9 @@ metadata_json(const struct config *cfg, const struct config_resource *r)
 	cJSON_AddStringToObject(o, "resource", r->url);
 	if ((as = cJSON_AddArrayToObject(o, "authorization_servers")) != NULL)
 		for (i = 0; i < cfg->nissuers; i++)
-			cJSON_AddItemToArray(as,
-			    cJSON_CreateString(cfg->issuers[i].url));
+			cJSON_AddItemToArray(as, cJSON_CreateString(
+			    cfg->issuers[i].templated ?
+			    cfg->issuers[i].advertise : cfg->issuers[i].url));
 	add_list(o, "scopes_supported", r->scopes_supported.v,
 	    r->scopes_supported.n);
 	add_list(o, "bearer_methods_supported", methods, 1);

@@ -7,6 +7,7 @@
 
 #include "bearer.h"
 #include "challenge.h"
+#include "claims.h"
 #include "decide.h"
 #include "introspect.h"
 #include "json.h"
@@ -188,10 +189,37 @@ static const char *const identity[][2] = {
 _Static_assert(sizeof(identity) / sizeof(identity[0]) == ID_COUNT,
     "one pair of names for each identity header");
 
+/* The resource's claim_header lines (§13); a claim left out is logged. */
+static void
+claim_headers(const struct request *req, const struct config_resource *res,
+    const struct decision *d, struct response *r)
+{
+	const struct claims_headers *h = res->headers;
+	struct buf name, value;
+	const char *why = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < claims_headers_count(h); i++) {
+		buf_init(&name, CLAIMS_NAME_MAX + 32);
+		buf_init(&value, CLAIMS_VALUE_MAX);
+		rc = claims_header_render(h, i, d->claims, req->authorizer,
+		    &name, &value, &why);
+		if (rc == 1)
+			response_header_encoded(r, name.p, value.p);
+		else if (rc == 0 && name.p != NULL)
+			log_msg("claim %s left out of %s: %s",
+			    claims_header_path(h, i), name.p, why);
+		buf_free(&name);
+		buf_free(&value);
+	}
+}
+
 /* The identity of an allowed caller, as headers. */
 static void
 allow(const struct state *st, const struct request *req,
-    const struct decision *d, long long now, struct response *r)
+    const struct config_resource *res, const struct decision *d,
+    long long now, struct response *r)
 {
 	const struct authinfo *ai = &d->info;
 	const char *v[ID_EXPIRES_AT] = {
@@ -225,6 +253,7 @@ allow(const struct state *st, const struct request *req,
 	else if (state_config(st)->claims_header)	/* base64url: nothing to encode */
 		response_header_bytes(r, identity[ID_CLAIMS][role], ai->payload,
 		    ai->payload_len);
+	claim_headers(req, res, d, r);
 	if (!role) {
 		/* Cacheable until exp at most, and decision_cache_max. */
 		if (t > state_config(st)->decision_cache_max)
@@ -335,6 +364,26 @@ decide_token(const struct state *st, const struct decide_input *in,
 		tokcache_put(tokens, in, hash, d);
 }
 
+/*
+ * The claim rules a location adds (MCPAUTH_REQUIRE_CLAIMS, §13) into
+ * *rules (NULL: none).  0, or -1 with *why, logged: the location's
+ * policy cannot be read, so nothing is decided.
+ */
+static int
+location_rules(const struct request *req, struct claims_rules **rules,
+    const char **why)
+{
+	const char *v = param_set(req, "MCPAUTH_REQUIRE_CLAIMS");
+	char err[300];
+
+	if (v == NULL ||
+	    claims_rules_parse(rules, v, err, sizeof(err)) == 0)
+		return 0;
+	log_msg("MCPAUTH_REQUIRE_CLAIMS is not valid: %s", err);
+	*why = "MCPAUTH_REQUIRE_CLAIMS is not valid";
+	return -1;
+}
+
 /* The answer to a decision on a token; returns the HTTP status. */
 static int
 answer(const struct state *st, const struct request *req,
@@ -344,11 +393,13 @@ answer(const struct state *st, const struct request *req,
 	const struct decide_outcome *out = decide_outcome(d->code);
 
 	if (d->code == DECIDE_ALLOW) {
-		allow(st, req, d, now, r);
+		allow(st, req, res, d, now, r);
 		return 200;
 	}
+	/* A failed claim rule: no scope= (§11), no scope can fix it. */
 	if (out->http_status == 401 || out->http_status == 403)
-		return challenge(r, out->http_status, res, scopes, out->error,
+		return challenge(r, out->http_status, res,
+		    d->code == DECIDE_CLAIM_REFUSED ? "" : scopes, out->error,
 		    d->reason);
 	if (d->reason[0] == '\0')
 		snprintf(d->reason, sizeof(d->reason), "no decision was made");
@@ -363,6 +414,7 @@ decision_endpoint(const struct state *st, const struct request *req,
 	const char *tok = NULL, *why = NULL, *m, *error = NULL;
 	struct operation op, *opp = NULL;
 	struct decision d = { 0 }, *dp = NULL;
+	struct claims_rules *extra = NULL;
 	struct decide_input in;
 	struct timespec t0;
 	struct buf scopes;
@@ -408,8 +460,12 @@ decision_endpoint(const struct state *st, const struct request *req,
 	case BEARER_TOKEN:
 		break;
 	}
+	if (location_rules(req, &extra, &why) == -1) {
+		status = server_error(r, why);
+		goto done;
+	}
 	in = (struct decide_input){ state_config(st), res, state_keys(st),
-	    scopes.p, now };
+	    scopes.p, now, extra };
 	decide_token(st, &in, tok, len, &d, &cached);
 	status = answer(st, req, res, scopes.p, &d, now, r);
 	*refresh = d.refresh_issuer;
@@ -426,6 +482,7 @@ done:
 		response_header(r, "X-Accel-Expires", "0");
 	decision_clear(&d);
 	buf_free(&scopes);
+	claims_rules_free(extra);
 	return status;
 }
 

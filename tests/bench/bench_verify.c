@@ -159,7 +159,7 @@ main(int argc, char **argv)
 			raw_sig(&toks[i], ec);
 		}
 		in = (struct decide_input){ cfg, &cfg->resources[0], store,
-		    NULL, NOW };
+		    NULL, NOW, NULL };
 		/* Enough checks for about 0.2 s of the slower side. */
 		t0 = cpu_now();
 		for (i = 0; i < NTOKENS; i++)

@@ -53,7 +53,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct decide_input in = { cfg, &cfg->resources[0], keys, NULL,
-	    1700000000LL };
+	    1700000000LL, NULL };
 	struct decision d;
 
 	decide(&in, (const char *)data, size, &d);

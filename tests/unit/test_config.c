@@ -91,10 +91,10 @@ static const struct {
 	    "\"saml\"" },
 	{ "bad issuer option", "issuer https://a.example keys=x\n",
 	    "/etc/m.conf:1: unknown or repeated issuer option \"keys\" "
-	    "(expected type=, jwks= or metadata=)" },
+	    "(expected type=, jwks=, metadata=, tenants= or advertise=)" },
 	{ "repeated issuer option", "issuer https://a.example jwks=a jwks=b\n",
 	    "/etc/m.conf:1: unknown or repeated issuer option \"jwks\" "
-	    "(expected type=, jwks= or metadata=)" },
+	    "(expected type=, jwks=, metadata=, tenants= or advertise=)" },
 	{ "issuer option without value", "issuer https://a.example jwks=\n",
 	    "/etc/m.conf:1: issuer option \"jwks=\" is not NAME=VALUE" },
 	{ "resource with fragment", OK_HEAD "resource https://m.example/#x\n",
