@@ -51,6 +51,9 @@ struct exchange {
 	int body;		/* the client sent a body */
 };
 
+static void mhd_log(void *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
