@@ -27,11 +27,6 @@ static const char *const policy[][2] = {
 	{ "scopes", "MCPAUTH_REQUIRED_SCOPES" },
 	{ "claims", "MCPAUTH_REQUIRE_CLAIMS" },
 };
-/*
- * Parameters the service does not enforce yet: a value for one is a 500,
- * never a decision that silently skips a rule the proxy asked for.
- */
-static const char *const unenforced[] = { "MCPAUTH_REQUIRE_CLAIMS" };
 
 struct httpmap *
 httpmap_new(void)
@@ -146,7 +141,7 @@ static int
 policy_param(struct httpmap *m, const char *s, size_t n, char *tmp)
 {
 	const char *eq = memchr(s, '=', n);
-	size_t klen = eq != NULL ? (size_t)(eq - s) : n, i, j;
+	size_t klen = eq != NULL ? (size_t)(eq - s) : n, i;
 	long vlen;
 
 	for (i = 0; i < sizeof(policy) / sizeof(policy[0]); i++)
@@ -168,14 +163,6 @@ policy_param(struct httpmap *m, const char *s, size_t n, char *tmp)
 		    "NUL";
 		return -1;
 	}
-	for (j = 0; vlen > 0 && j < sizeof(unenforced) / sizeof(unenforced[0]);
-	    j++)
-		if (strcmp(policy[i][1], unenforced[j]) == 0) {
-			m->why = "the policy query of /auth asks for claim "
-			    "rules (claims=), which this mcpauth does not "
-			    "enforce";
-			return -1;
-		}
 	if (add(m, policy[i][1], strlen(policy[i][1]), tmp,
 	    (size_t)vlen) == -1) {
 		m->why = "out of memory";

@@ -42,9 +42,8 @@ void httpmap_free(struct httpmap *m);
  * path; the query is read only when that path is exactly /auth.  Returns
  * 0, or the status to answer instead (400 for a target that is not a
  * path or decodes to a NUL, 431 past HTTPMAP_HEAD_MAX, 500 for a policy
- * query with an unknown, repeated or undecodable parameter, or a
- * non-empty claims= the service does not enforce yet: a mistake in the
- * proxy's configuration, never guessed around).  Call once, first.
+ * query with an unknown, repeated or undecodable parameter: a mistake in
+ * the proxy's configuration, never guessed around).  Call once, first.
  */
 int httpmap_target(struct httpmap *m, const char *method, const char *target);
 

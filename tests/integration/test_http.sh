@@ -53,15 +53,24 @@ Content-Length: 80
 h "/auth?resource=https%3A%2F%2Fmcp.example.com%2Fmcp&scopes=mcp%3Aread&claims=" -H "$AUTH"
 is "$(http_status) $(printf '%s\n' "$out" | sed -n 's/^X-Auth-Subject: //p')" "200 alice" \
 	"percent-encoded policy values (an empty claims= asks for nothing)"
+h "/auth?resource=$RES&claims=sub+%3D+alice%3B+client_id+has+x+app-1" -H "$AUTH"
+is "$(http_status)" 403 "claims=: the rules are enforced (has on a string fails)"
+is "$(header WWW-Authenticate)" "Bearer error=\"insufficient_scope\", resource_metadata=\"$MD_URL\", error_description=\"claim rule \\\"client_id has x app-1\\\" is not met\"" \
+	"claims=: a failed rule's challenge names it, without scope="
+h "/auth?resource=$RES&claims=sub+%3D+alice%3B+client_id+%3D+x+app-1" -H "$AUTH"
+is "$(http_status)" 200 "claims=: rules that hold"
+h "/auth?resource=$RES&claims=sub+%3D%3D+alice" -H "$AUTH"
+is "$(http_status) $(printf '%s\n' "$out" | sed '1,/^$/d')" \
+	'500 {"error":"server_error","error_description":"MCPAUTH_REQUIRE_CLAIMS is not valid"}' \
+	"claims=: an invalid rule is a 500"
 h "/auth?scopes=mcp:read" -H "$AUTH"
 is "$(http_status) $(printf '%s\n' "$out" | sed '1,/^$/d')" \
 	'500 {"error":"server_error","error_description":"several resources are configured and MCPAUTH_RESOURCE is not set"}' \
 	"no resource= with several resources: 500, as over FastCGI"
 for q in "resource=$RES&scope=mcp:read" "resource=$RES&resource=$RES" \
-    "resource=$RES&scopes=%zz" "resource=$RES&scopes=a%00b" "resource=$RES&claims=x"; do
+    "resource=$RES&scopes=%zz" "resource=$RES&scopes=a%00b"; do
 	h "/auth?$q" -H "$AUTH"
 	case $q in
-	*claims=*) d="the policy query of /auth asks for claim rules (claims=), which this mcpauth does not enforce" ;;
 	*scope=*) d="the policy query of /auth has a parameter other than resource, scopes and claims" ;;
 	*resource=*resource=*) d="the policy query of /auth repeats a parameter" ;;
 	*) d="the policy query of /auth has a bad %-escape or a NUL" ;;
