@@ -78,6 +78,7 @@ reload(struct server *s)
 	s->current = st;
 	pthread_mutex_unlock(&s->lock);
 	state_free(old);	/* requests in flight still hold it */
+	log_set_format(state_config(st)->log_json ? LOG_JSON : LOG_TEXT);
 	log_msg("reloaded %s", s->config);
 }
 
@@ -147,6 +148,8 @@ cmd_serve(const struct cmd_options *o)
 	if ((s.current = state_load(o->config, (long long)time(NULL), err,
 	    sizeof(err))) == NULL)
 		goto fail;
+	log_set_format(state_config(s.current)->log_json ? LOG_JSON :
+	    LOG_TEXT);
 	if (cgi) {
 		if (getenv("GATEWAY_INTERFACE") == NULL) {
 			snprintf(err, sizeof(err), "nothing to serve: fd 0 is "

@@ -534,6 +534,17 @@ d_claims_header(struct parser *p, char **argv, int argc)
 }
 
 static int
+d_log_format(struct parser *p, char **argv, int argc)
+{
+	(void)argc;
+	if (strcmp(argv[0], "text") == 0 || strcmp(argv[0], "json") == 0) {
+		p->cfg->log_json = argv[0][0] == 'j';
+		return 0;
+	}
+	return perr(p, "log_format must be text or json");
+}
+
+static int
 d_decision_cache_max(struct parser *p, char **argv, int argc)
 {
 	(void)argc;
@@ -633,6 +644,7 @@ static const struct directive directives[] = {
 	{ "claims_header", GLOBAL, 0, 1, 1, d_claims_header },
 	{ "decision_cache_max", GLOBAL, 0, 1, 1, d_decision_cache_max },
 	{ "insecure_http", GLOBAL, 0, 1, 1, d_insecure_http },
+	{ "log_format", GLOBAL, 0, 1, 1, d_log_format },
 	{ "token_cache_entries", GLOBAL, 0, 1, 1, d_token_cache_entries },
 	{ "introspect", PREAMBLE, 0, 1, 5, d_introspect },
 	{ "introspection_cache_max", PREAMBLE, 0, 1, 1,
@@ -973,6 +985,7 @@ config_print(const struct config *cfg, FILE *f)
 	fprintf(f, "decision_cache_max %lld\n", cfg->decision_cache_max);
 	fprintf(f, "insecure_http %s\n", cfg->insecure_http ? "on" : "off");
 	fprintf(f, "token_cache_entries %lld\n", cfg->token_cache_entries);
+	fprintf(f, "log_format %s\n", cfg->log_json ? "json" : "text");
 	if (cfg->cache_dir != NULL)
 		fprintf(f, "cache_dir %s\n", cfg->cache_dir);
 	if (cfg->introspect != NULL) {

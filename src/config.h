@@ -77,6 +77,7 @@ struct config {
 	int allow_cors_preflight;
 	int claims_header;
 	int insecure_http;
+	int log_json;		/* log_format json (§14) */
 	char *cache_dir;
 	struct inconf *introspect;	/* NULL: opaque tokens refused (§12) */
 	long long introspection_cache_max;

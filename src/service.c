@@ -297,25 +297,23 @@ operation(const struct request *req, const struct config_resource *res,
 static void
 log_decision(int status, const char *error, const char *reason,
     const struct config_resource *res, const struct operation *op,
-    const struct decision *d, int cached, const struct timespec *t0)
+    const struct decision *d, int cached, long us)
 {
-	char why[320], sub[160], cid[160], m[160], n[160];
-	struct timespec t1;
-	long us;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	us = (t1.tv_sec - t0->tv_sec) * 1000000L +
-	    (t1.tv_nsec - t0->tv_nsec) / 1000;
-	log_msg("decision status=%d error=%s reason=%s resource=%s sub=%s "
-	    "client_id=%s iss=%s cache=%s us=%ld op=%s name=%s mcp=%s",
-	    status, error ? error : "-", log_quote(reason, why, sizeof(why)),
-	    res ? res->url : "-",
-	    log_quote(d ? d->info.subject : NULL, sub, sizeof(sub)),
-	    log_quote(d ? d->info.client_id : NULL, cid, sizeof(cid)),
-	    d && d->info.issuer ? d->info.issuer : "-", cached ? "hit" : "-",
-	    us, log_quote(op ? op->method : NULL, m, sizeof(m)),
-	    log_quote(op ? op->name : NULL, n, sizeof(n)),
-	    op ? op->reading : "-");
+	const struct log_field f[] = {
+		{ "status", NULL, status, LOG_NUM },
+		{ "error", error, 0, LOG_BARE },
+		{ "reason", reason, 0, LOG_QUOTED },
+		{ "resource", res ? res->url : NULL, 0, LOG_BARE },
+		{ "sub", d ? d->info.subject : NULL, 0, LOG_QUOTED },
+		{ "client_id", d ? d->info.client_id : NULL, 0, LOG_QUOTED },
+		{ "iss", d ? d->info.issuer : NULL, 0, LOG_BARE },
+		{ "cache", cached ? "hit" : NULL, 0, LOG_BARE },
+		{ "us", NULL, us, LOG_NUM },
+		{ "op", op ? op->method : NULL, 0, LOG_QUOTED },
+		{ "name", op ? op->name : NULL, 0, LOG_QUOTED },
+		{ "mcp", op ? op->reading : NULL, 0, LOG_BARE },
+	};
+	log_event("decision", f, (int)(sizeof(f) / sizeof(f[0])));
 }
 
 /* The resource this request is decided for, or NULL with *why. */
@@ -416,10 +414,11 @@ decision_endpoint(const struct state *st, const struct request *req,
 	struct decision d = { 0 }, *dp = NULL;
 	struct claims_rules *extra = NULL;
 	struct decide_input in;
-	struct timespec t0;
+	struct timespec t0, t1;
 	struct buf scopes;
 	size_t len = 0;
 	int status, cached = 0;
+	long us;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	buf_init(&scopes, SCOPES_MAX);
@@ -475,8 +474,11 @@ decision_endpoint(const struct state *st, const struct request *req,
 done:
 	if (status == 500)
 		error = "server_error";
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = (t1.tv_sec - t0.tv_sec) * 1000000L +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000;
 	log_decision(status, status == 200 ? NULL : error, why, res, opp, dp,
-	    cached, &t0);
+	    cached, us);
 	/* Refusals must never be cached by the web server. */
 	if (status != 200)
 		response_header(r, "X-Accel-Expires", "0");

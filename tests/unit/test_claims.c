@@ -324,6 +324,7 @@ test_placement(void)
 	    "jwks_min_refresh 60\nallow_cors_preflight off\nclaims_header on\n"
 	    "decision_cache_max 60\ninsecure_http off\n"
 	    "token_cache_entries 10000\n"
+	    "log_format text\n"
 	    "resource https://m.example/a\n"
 	    "    audience https://m.example/a\n"
 	    "    algorithms RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 "

@@ -95,6 +95,7 @@ claims_header on
 decision_cache_max 60
 insecure_http off
 token_cache_entries 10000
+log_format text
 resource https://mcp.example/mcp
     audience https://mcp.example/mcp
     required_scopes read

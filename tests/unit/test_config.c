@@ -333,6 +333,7 @@ main(void)
 	    "decision_cache_max 60\n"
 	    "insecure_http on\n"
 	    "token_cache_entries 10000\n"
+	    "log_format text\n"
 	    "cache_dir /etc/cache\n"
 	    "resource https://m.example/mcp\n"
 	    "    audience https://m.example/mcp\n"
