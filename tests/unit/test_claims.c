@@ -10,6 +10,7 @@
 
 #include "claims.h"
 #include "config.h"
+#include "metadata.h"
 #include "tenant.h"
 #include "arena.h"
 #include "tap.h"
@@ -406,7 +407,7 @@ test_issuer_match(void)
 		    "\" is not trusted (no issuer, nor a template filled with "
 		    "tid \"x\")" },
 	};
-	char err[512], why[512];
+	char err[512], why[512], *md;
 	struct config *c;
 	cJSON *p;
 	size_t i;
@@ -425,6 +426,13 @@ test_issuer_match(void)
 		is_str(why, cases[i].why, cases[i].name);
 		cJSON_Delete(p);
 	}
+	/* Resource metadata names what advertise= says, never a template. */
+	md = metadata_json(c, &c->resources[0]);
+	is_str(md, "{\"resource\":\"https://m.example\",\"authorization_servers\":"
+	    "[\"https://as.example\",\"https://login.example/common/v2.0\","
+	    "\"https://sts.example/common/\"],\"bearer_methods_supported\":"
+	    "[\"header\"]}", "resource metadata: advertise= for templates");
+	free(md);
 	config_free(c);
 }
 
