@@ -19,6 +19,13 @@ struct crypto_key {
 	const char *crv;	/* static: "P-256", ..., "Ed25519" */
 	size_t siglen;
 	BIGNUM *order;		/* EC only: the group order n */
+	/*
+	 * Per algorithm that fits the key, a verify context made at load
+	 * time and only ever copied: EVP_DigestVerifyInit fetches the
+	 * signature algorithm and digest again on every call.  Read-only
+	 * after key_new, so many threads may copy it at once.
+	 */
+	EVP_MD_CTX *tmpl[ALG_COUNT];
 };
 
 static const struct {
@@ -94,13 +101,81 @@ fetch_digests(void)
 	md512 = EVP_MD_fetch(NULL, "SHA512", NULL);
 }
 
+/* The digest alg hashes with; NULL for EdDSA (or if the fetch failed). */
+static const EVP_MD *
+alg_md(enum alg_id alg)
+{
+	pthread_once(&md_once, fetch_digests);
+	switch (alg_hash_bits(alg)) {
+	case 256: return md256;
+	case 384: return md384;
+	case 512: return md512;
+	}
+	return NULL;
+}
+
+/* A verify context for alg with pkey, to be copied per check; or NULL. */
+static EVP_MD_CTX *
+prepare(EVP_PKEY *pkey, enum alg_id alg)
+{
+	const EVP_MD *md = alg_md(alg);
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_MD_CTX *mctx;
+
+	if ((alg_hash_bits(alg) != 0 && md == NULL) ||
+	    (mctx = EVP_MD_CTX_new()) == NULL)
+		return NULL;
+	if (EVP_DigestVerifyInit(mctx, &pctx, md, NULL, pkey) <= 0)
+		goto fail;
+	if (alg == ALG_PS256 || alg == ALG_PS384 || alg == ALG_PS512) {
+		/* RFC 7518 §3.5: MGF1 with the same hash, salt = hash length. */
+		if (EVP_PKEY_CTX_set_rsa_padding(pctx,
+		    RSA_PKCS1_PSS_PADDING) <= 0 ||
+		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
+		    RSA_PSS_SALTLEN_DIGEST) <= 0)
+			goto fail;
+	}
+	return mctx;
+fail:
+	EVP_MD_CTX_free(mctx);
+	return NULL;
+}
+
+/* The key's templates freed; the EVP_PKEY stays. */
+static void
+unprepare(crypto_key *k)
+{
+	size_t a;
+
+	for (a = 0; a < ALG_COUNT; a++) {
+		EVP_MD_CTX_free(k->tmpl[a]);
+		k->tmpl[a] = NULL;
+	}
+}
+
+/*
+ * A key owning pkey, with a template for every algorithm that fits it.
+ * NULL if out of memory; pkey is then still the caller's.
+ */
 static crypto_key *
 key_new(EVP_PKEY *pkey, enum alg_kty kty, const char *crv, size_t siglen)
 {
 	crypto_key *k;
+	int a;
 
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return NULL;
+	for (a = 0; a < ALG_COUNT; a++) {
+		if (alg_kty((enum alg_id)a) != kty ||
+		    (alg_crv((enum alg_id)a) != NULL &&
+		    strcmp(alg_crv((enum alg_id)a), crv) != 0))
+			continue;
+		if ((k->tmpl[a] = prepare(pkey, (enum alg_id)a)) == NULL) {
+			unprepare(k);
+			free(k);
+			return NULL;
+		}
+	}
 	k->pkey = pkey;
 	k->kty = kty;
 	k->crv = crv;
@@ -266,6 +341,7 @@ crypto_key_free(crypto_key *k)
 {
 	if (k == NULL)
 		return;
+	unprepare(k);
 	EVP_PKEY_free(k->pkey);
 	BN_free(k->order);
 	free(k);
@@ -401,36 +477,19 @@ crypto_verify(const crypto_key *k, enum alg_id alg, const unsigned char *data,
 {
 	unsigned char der[2 * 66 + 16];
 	EVP_MD_CTX *mctx = NULL;
-	EVP_PKEY_CTX *pctx = NULL;
-	const EVP_MD *md = NULL;
 	int rc;
 
 	alloc_failed = 0;
 	if ((rc = precheck(k, alg, &sig, &siglen, der, sizeof(der), why)) != 1)
 		return rc;
 	rc = -1;
-	pthread_once(&md_once, fetch_digests);
-	switch (alg_hash_bits(alg)) {
-	case 256: md = md256; break;
-	case 384: md = md384; break;
-	case 512: md = md512; break;
-	}
-	if ((alg_hash_bits(alg) != 0 && md == NULL) ||
-	    (mctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestVerifyInit(mctx, &pctx, md, NULL, k->pkey) <= 0) {
+	if (k->tmpl[alg] == NULL || (mctx = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_MD_CTX_copy_ex(mctx, k->tmpl[alg])) {
 		*why = "signature check could not start";
 		goto done;
 	}
-	if (alg == ALG_PS256 || alg == ALG_PS384 || alg == ALG_PS512) {
-		/* RFC 7518 §3.5: MGF1 with the same hash, salt = hash length. */
-		if (EVP_PKEY_CTX_set_rsa_padding(pctx,
-		    RSA_PKCS1_PSS_PADDING) <= 0 ||
-		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
-		    RSA_PSS_SALTLEN_DIGEST) <= 0) {
-			*why = "signature check could not start";
-			goto done;
-		}
-	}
+	/* One check per copy: no need for OpenSSL to keep it reusable. */
+	EVP_MD_CTX_set_flags(mctx, EVP_MD_CTX_FLAG_FINALISE);
 	/* 1 valid, 0 not; anything else is OpenSSL failing, not the token. */
 	switch (EVP_DigestVerify(mctx, sig, siglen, data, len)) {
 	case 1:

@@ -13,6 +13,11 @@
 #define CRYPTO_RSA_MIN_BITS 2048
 #define CRYPTO_RSA_MAX_BITS 8192
 
+/*
+ * A public key with a verify context prepared for every algorithm that
+ * fits it, so that a check copies one instead of OpenSSL fetching the
+ * signature algorithm and digest again.  Immutable once built.
+ */
 typedef struct crypto_key crypto_key;
 
 /*
