@@ -14,11 +14,7 @@ apache_require
 
 set -- $(free_ports 3)
 PA=$1 PM=$2 PB=$3
-"$MINT" keygen rsa2048 "$T/k.pem"
-"$MINT" jwks "$T/k.pem,k1" > "$T/jwks.json"
-ISS=https://as.example.com
-RES=https://mcp.example.com/mcp
-MD_URL=https://mcp.example.com/.well-known/oauth-protected-resource/mcp
+local_issuer
 cat > "$T/m.conf" <<CONF
 issuer $ISS jwks=$T/jwks.json
 resource $RES

@@ -11,13 +11,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/harness.sh"
 
-"$MINT" keygen rsa2048 "$T/k.pem"
-"$MINT" jwks "$T/k.pem,k1" > "$T/jwks.json"
-ISS=https://as.example.com
-printf '{"issuer":"%s","jwks_uri":"%s/jwks","token_endpoint":"%s/token"}' \
-	"$ISS" "$ISS" "$ISS" > "$T/as.json"
-RES=https://mcp.example.com/mcp
-MD_URL=https://mcp.example.com/.well-known/oauth-protected-resource/mcp
+local_issuer
 cat > "$T/m.conf" <<CONF
 issuer $ISS jwks=$T/jwks.json metadata=$T/as.json
 resource $RES

@@ -8,10 +8,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/harness.sh"
 
-"$MINT" keygen rsa2048 "$T/k.pem"
-"$MINT" jwks "$T/k.pem,k1" > "$T/jwks.json"
-ISS=https://as.example.com
-RES=https://mcp.example.com/mcp
+local_issuer
 printf 'issuer %s jwks=%s\nresource %s\n' "$ISS" "$T/jwks.json" "$RES" > "$T/m.conf"
 exp=$(($(date +%s) + 600))
 tok=$("$MINT" sign "$T/k.pem" RS256 '{"alg":"RS256","kid":"k1"}' \

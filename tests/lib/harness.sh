@@ -39,6 +39,19 @@ issuer_ctl() {
 	curl -sf "$ISSUER/_control/$1"
 }
 
+# local_issuer: a signing key (kid k1) in $T/k.pem, its key set in
+# $T/jwks.json and the authorization server's metadata in $T/as.json, for
+# the issuer $ISS; the protected resource $RES and its metadata URL $MD_URL.
+local_issuer() {
+	"$MINT" keygen rsa2048 "$T/k.pem"
+	"$MINT" jwks "$T/k.pem,k1" > "$T/jwks.json"
+	ISS=https://as.example.com
+	printf '{"issuer":"%s","jwks_uri":"%s/jwks","token_endpoint":"%s/token"}' \
+		"$ISS" "$ISS" "$ISS" > "$T/as.json"
+	RES=https://mcp.example.com/mcp
+	MD_URL=https://mcp.example.com/.well-known/oauth-protected-resource/mcp
+}
+
 # start_mcpauth NAME CONF [ARGS...]: serve on unix:$T/NAME.sock.
 start_mcpauth() {
 	name=$1 conf=$2
