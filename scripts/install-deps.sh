@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libfcgi-dev libfcgi-bin libcurl4-openssl-dev libcjson-dev libssl-dev openssl
 perl curl python3 nginx-light apache2 libapache2-mod-fcgid spawn-fcgi wrk
-nodejs mandoc debhelper lintian systemd adduser libmicrohttpd-dev caddy"
+nodejs mandoc debhelper lintian systemd adduser libmicrohttpd-dev caddy prometheus"
 
 missing=""
 for p in $PKGS; do

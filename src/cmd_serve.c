@@ -20,6 +20,7 @@
 #include "fetch.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "privs.h"
 #include "sdlisten.h"
 #include "service.h"
@@ -71,6 +72,7 @@ reload(struct server *s)
 	if (st == NULL) {
 		log_msg("reload failed, keeping the running configuration: %s",
 		    err);
+		metrics_reload(0);
 		return;
 	}
 	pthread_mutex_lock(&s->lock);
@@ -79,6 +81,8 @@ reload(struct server *s)
 	pthread_mutex_unlock(&s->lock);
 	state_free(old);	/* requests in flight still hold it */
 	log_set_format(state_config(st)->log_json ? LOG_JSON : LOG_TEXT);
+	metrics_enable(state_config(st)->metrics_path != NULL);
+	metrics_reload(1);
 	log_msg("reloaded %s", s->config);
 }
 
@@ -150,6 +154,7 @@ cmd_serve(const struct cmd_options *o)
 		goto fail;
 	log_set_format(state_config(s.current)->log_json ? LOG_JSON :
 	    LOG_TEXT);
+	metrics_enable(state_config(s.current)->metrics_path != NULL);
 	if (cgi) {
 		if (getenv("GATEWAY_INTERFACE") == NULL) {
 			snprintf(err, sizeof(err), "nothing to serve: fd 0 is "

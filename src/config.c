@@ -544,6 +544,35 @@ d_log_format(struct parser *p, char **argv, int argc)
 	return perr(p, "log_format must be text or json");
 }
 
+/* An absolute URL path for the responder to answer at. */
+static int
+endpoint_path(struct parser *p, const char *name, const char *v, char **out)
+{
+	size_t i;
+
+	if (v[0] != '/')
+		return perr(p, "%s must be a path starting with /", name);
+	for (i = 0; v[i] != '\0'; i++)
+		if (v[i] == '?' || v[i] == '#' || (unsigned char)v[i] > 0x7e)
+			return perr(p, "%s must be a plain path", name);
+	return str_set(out, v) == -1 ? oom(p) : 0;
+}
+
+static int
+d_metrics_path(struct parser *p, char **argv, int argc)
+{
+	(void)argc;
+	return endpoint_path(p, "metrics_path", argv[0],
+	    &p->cfg->metrics_path);
+}
+
+static int
+d_health_path(struct parser *p, char **argv, int argc)
+{
+	(void)argc;
+	return endpoint_path(p, "health_path", argv[0], &p->cfg->health_path);
+}
+
 static int
 d_decision_cache_max(struct parser *p, char **argv, int argc)
 {
@@ -645,6 +674,8 @@ static const struct directive directives[] = {
 	{ "decision_cache_max", GLOBAL, 0, 1, 1, d_decision_cache_max },
 	{ "insecure_http", GLOBAL, 0, 1, 1, d_insecure_http },
 	{ "log_format", GLOBAL, 0, 1, 1, d_log_format },
+	{ "metrics_path", GLOBAL, 0, 1, 1, d_metrics_path },
+	{ "health_path", GLOBAL, 0, 1, 1, d_health_path },
 	{ "token_cache_entries", GLOBAL, 0, 1, 1, d_token_cache_entries },
 	{ "introspect", PREAMBLE, 0, 1, 5, d_introspect },
 	{ "introspection_cache_max", PREAMBLE, 0, 1, 1,
@@ -903,6 +934,8 @@ config_free(struct config *cfg)
 	free(cfg->issuers);
 	free(cfg->resources);
 	free(cfg->cache_dir);
+	free(cfg->metrics_path);
+	free(cfg->health_path);
 	inconf_free(cfg->introspect);
 	free(cfg->file);
 	free(cfg);
@@ -986,6 +1019,10 @@ config_print(const struct config *cfg, FILE *f)
 	fprintf(f, "insecure_http %s\n", cfg->insecure_http ? "on" : "off");
 	fprintf(f, "token_cache_entries %lld\n", cfg->token_cache_entries);
 	fprintf(f, "log_format %s\n", cfg->log_json ? "json" : "text");
+	if (cfg->metrics_path != NULL)
+		fprintf(f, "metrics_path %s\n", cfg->metrics_path);
+	if (cfg->health_path != NULL)
+		fprintf(f, "health_path %s\n", cfg->health_path);
 	if (cfg->cache_dir != NULL)
 		fprintf(f, "cache_dir %s\n", cfg->cache_dir);
 	if (cfg->introspect != NULL) {

@@ -78,6 +78,8 @@ struct config {
 	int claims_header;
 	int insecure_http;
 	int log_json;		/* log_format json (§14) */
+	char *metrics_path;	/* NULL: no metrics (§14) */
+	char *health_path;	/* NULL: no health check */
 	char *cache_dir;
 	struct inconf *introspect;	/* NULL: opaque tokens refused (§12) */
 	long long introspection_cache_max;

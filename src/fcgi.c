@@ -124,6 +124,7 @@ serve(const struct worker *w, FCGX_Request *rq, struct request *req, int fd)
 	}
 	role = FCGX_GetParam("FCGI_ROLE", rq->envp);
 	req->authorizer = role != NULL && strcmp(role, "AUTHORIZER") == 0;
+	req->cgi = 0;
 	buf_init(&out, 2 * 1024 * 1024);
 	w->h(w->arg, req, &out);
 	if (out.p != NULL)
@@ -213,7 +214,7 @@ fcgi_stop(int fd)
 void
 fcgi_cgi(fcgi_handler h, void *arg)
 {
-	struct request req = { env_param, NULL, 0 };
+	struct request req = { env_param, NULL, 0, 1 };
 	struct buf out;
 
 	buf_init(&out, 2 * 1024 * 1024);

@@ -309,6 +309,7 @@ httpmap_request(struct httpmap *m, struct request *req)
 	req->param = param_of;
 	req->ctx = m;
 	req->authorizer = 0;
+	req->cgi = 0;
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "inconf.h"
 #include "introspect.h"
 #include "json.h"
+#include "metrics.h"
 #include "url.h"
 
 struct inclient {
@@ -218,6 +219,7 @@ call(struct inclient *ic, const char *tok, size_t len,
 {
 	const struct inconf *c = ic->cfg->introspect;
 	struct fetch_form f = { 0 };
+	struct timespec t0, t1;
 	const char *why = "";
 	char *url, *body;
 	size_t blen;
@@ -241,8 +243,12 @@ call(struct inclient *ic, const char *tok, size_t len,
 		    ic->cfg->introspection_concurrency, INCLIENT_TIMEOUT_MS);
 		rc = -1;
 	} else {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = fetch_post(&f, res);
 		gate_leave();
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		metrics_introspection(rc == 0, (t1.tv_sec - t0.tv_sec) *
+		    1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000);
 	}
 	crypto_cleanse(body, blen);
 	free(body);

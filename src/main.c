@@ -7,10 +7,7 @@
 #include "crypto.h"
 #include "fetch.h"
 #include "num.h"
-
-#ifndef MCPAUTH_VERSION
-#define MCPAUTH_VERSION "0.1.0"
-#endif
+#include "version.h"
 
 #define DEFAULT_CONFIG "/etc/mcpauth/mcpauth.conf"
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cachedir.h"
 #include "crypto.h"
@@ -14,6 +15,7 @@
 #include "jwks.h"
 #include "keys.h"
 #include "log.h"
+#include "metrics.h"
 #include "refresh.h"
 #include "url.h"
 
@@ -278,6 +280,7 @@ get_keys(struct refresh *r, size_t i, long long now, int wanted)
 	    == -1) {
 		log_msg("issuer %s: key set fetch failed, keeping the last good "
 		    "one: %s", iss, res.err);
+		metrics_fetch(iss, 0);
 		key_failure(r, i, now);
 		return -1;
 	}
@@ -285,10 +288,13 @@ get_keys(struct refresh *r, size_t i, long long now, int wanted)
 		log_msg("issuer %s: %s: %s; keeping the last good one", iss,
 		    url, err);
 		free(res.body);
+		metrics_fetch(iss, 0);
 		key_failure(r, i, now);
 		return -1;
 	}
 	changed = install(r, i, set, res.body, res.len);
+	metrics_fetch(iss, 1);
+	metrics_keyset(iss, now);
 	cache_write(r, i, "jwks", res.body, res.len);
 	free(res.body);
 	age = lifetime(r, res.max_age);
@@ -341,6 +347,7 @@ from_cache(struct refresh *r, size_t i)
 		return;
 	}
 	install(r, i, set, text, len);
+	metrics_keyset(is->url, mtime);
 	free(text);
 	rt->last_fetch = mtime;
 	rt->next_refresh = mtime + lifetime(r, -1);
@@ -457,6 +464,7 @@ refresh_load(struct refresh *r, struct refresh *prev, char *err,
 			    == NULL)
 				goto fail;
 			keystore_set(r->keys, i, set);
+			metrics_keyset(is->url, (long long)time(NULL));
 		} else if (is->jwks != NULL &&
 		    (rt->jwks_url = strdup(is->jwks)) == NULL) {
 			snprintf(why, sizeof(why), "out of memory");

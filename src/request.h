@@ -11,6 +11,7 @@ struct request {
 	const char *(*param)(const struct request *r, const char *name);
 	void *ctx;
 	int authorizer;		/* FastCGI AUTHORIZER role (Apache) */
+	int cgi;		/* one request per process (plain CGI) */
 };
 
 #endif

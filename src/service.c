@@ -12,6 +12,8 @@
 #include "introspect.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
+#include "monitor.h"
 #include "mcpop.h"
 #include "metadata.h"
 #include "response.h"
@@ -351,8 +353,10 @@ decide_token(const struct state *st, const struct decide_input *in,
 		return;
 	}
 	hashed = tokens != NULL && tokcache_hash(tok, len, hash) == 0;
-	if (hashed && (*cached = tokcache_get(tokens, in, hash, tok, len,
-	    d))) {
+	if (hashed)
+		metrics_token_cache(*cached = tokcache_get(tokens, in, hash,
+		    tok, len, d));
+	if (*cached) {
 		if (d->code == DECIDE_ALLOW)
 			decide_recheck(in, d);
 		return;
@@ -479,6 +483,7 @@ done:
 	    (t1.tv_nsec - t0.tv_nsec) / 1000;
 	log_decision(status, status == 200 ? NULL : error, why, res, opp, dp,
 	    cached, us);
+	metrics_decision(status, status == 200 ? NULL : error, us);
 	/* Refusals must never be cached by the web server. */
 	if (status != 200)
 		response_header(r, "X-Accel-Expires", "0");
@@ -513,17 +518,28 @@ service_handle(const struct state *st, const struct request *req,
     long long now, struct buf *out, int *refresh)
 {
 	enum metadata_route route = METADATA_NONE;
+	enum monitor_route mon;
 	char path[PATH_MAX_LEN];
 	struct response r = { 0 };
 	int status;
 
 	*refresh = -1;
+	if (request_path(req, path, sizeof(path)) == 0 && (mon =
+	    monitor_route(state_config(st), path)) != MONITOR_NONE) {
+		/* A CGI process has nothing to count; an authorizer's
+		 * answer is a decision, never a page. */
+		status = req->authorizer || req->cgi ? not_found(&r, "no "
+		    "metrics or health in the authorizer role or CGI mode") :
+		    monitor_answer(st, mon, now, &r);
+		goto render;
+	}
 	if (!req->authorizer && request_path(req, path, sizeof(path)) == 0)
 		route = metadata_route(path);
 	if (route != METADATA_NONE)
 		status = metadata_endpoint(st, req, route, path, &r);
 	else
 		status = decision_endpoint(st, req, now, &r, refresh);
+render:
 	if (response_render(&r, out) == -1) {
 		/* Only our own limits can fail here; never answer 2xx. */
 		response_free(&r);

@@ -10,6 +10,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 local_issuer
 cat > "$T/m.conf" <<CONF
+metrics_path /metrics
+health_path /healthz
 issuer $ISS jwks=$T/jwks.json metadata=$T/as.json
 resource $RES
     scopes_supported mcp:tools mcp:admin
@@ -42,6 +44,12 @@ get "$NGINX/.well-known/oauth-authorization-server"
 is "$(http_status) $(body)" "200 $(cat "$T/as.json")" "authorization server metadata through nginx"
 get "$NGINX/.well-known/oauth-protected-resource"
 is "$(http_status)" 404 "a resource with a path is not served at the root form"
+# metrics_path and health_path, which the recipe allows from loopback.
+get "$NGINX/healthz"
+is "$(http_status) $(body)" '200 {"status":"ok"}' "health through nginx from loopback"
+get "$NGINX/metrics"
+is "$(http_status) $(header Content-Type) $(body | grep -c '^mcpauth_build_info{')" \
+	"200 text/plain; version=0.0.4; charset=utf-8 1" "metrics through nginx from loopback"
 
 # --- challenges ---------------------------------------------------------------
 get "$NGINX/mcp"

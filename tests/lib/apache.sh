@@ -43,6 +43,7 @@ LoadModule mpm_event_module $MODS/mod_mpm_event.so
 LoadModule authn_core_module $MODS/mod_authn_core.so
 LoadModule authz_core_module $MODS/mod_authz_core.so
 LoadModule authz_user_module $MODS/mod_authz_user.so
+LoadModule authz_host_module $MODS/mod_authz_host.so
 LoadModule authnz_fcgi_module $MODS/mod_authnz_fcgi.so
 LoadModule proxy_module $MODS/mod_proxy.so
 LoadModule proxy_http_module $MODS/mod_proxy_http.so
