@@ -77,7 +77,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct request req = { param, NULL, 0 };
+	struct request req = { param, NULL, 0, 0 };
 	struct params p = { 0 };
 	char *text, *line, *next, *eq;
 	struct buf out;
