@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/harness.sh"
 
-mkdir -p "$T/as" "$T/cache"
+mkdir -p "$T/as"
 "$MINT" keygen rsa2048 "$T/k1.pem"
 "$MINT" keygen p256 "$T/k2.pem"
 "$MINT" keygen rsa2048 "$T/k9.pem"
@@ -19,12 +19,10 @@ start_issuer "$T/as"
 # A max-age of 1 s: the refresher fetches the set about every second.
 issuer_ctl "maxage?path=/jwks.json&seconds=1" > /dev/null
 RES=https://mcp.example.com/mcp
-# cache_dir: a reload starts from the cached key set (without it, from
-# none until the refresher has fetched it again).
+# No cache_dir: every reload must carry the key set over by itself.
 cat > "$T/m.conf" <<CONF
 issuer $ISSUER jwks=$ISSUER/jwks.json
 insecure_http on
-cache_dir $T/cache
 jwks_min_refresh 1
 token_cache_entries 64
 resource $RES
