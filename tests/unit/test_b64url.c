@@ -13,8 +13,13 @@ dec(const char *s, unsigned char *out)
 int
 main(void)
 {
+	static const char url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	static const char std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
 	unsigned char out[64];
-	char enc[64];
+	char enc[64], in[4] = "xAAA";
+	int c, wrong_url = 0, wrong_std = 0;
 
 	is_int(dec("", out), 0, "empty decodes to nothing");
 	is_int(dec("Zg", out), 1, "Zg is one byte");
@@ -41,5 +46,23 @@ main(void)
 	is_str(enc, "-_8", "encode fb ff");
 	is_int(b64url_encode((const unsigned char *)"foobar", 6, enc, 8), -1,
 	    "encode refuses a small buffer");
+	/* Every byte value: accepted exactly where its alphabet has it. */
+	for (c = 0; c < 256; c++) {
+		const char *pu = c != 0 ? strchr(url, c) : NULL;
+		const char *ps = c != 0 ? strchr(std, c) : NULL;
+		long nu, ns;
+
+		in[0] = (char)c;
+		nu = b64url_decode(in, 4, out, sizeof(out));
+		if (nu != (pu != NULL ? 3 : -1) || (pu != NULL &&
+		    out[0] != (unsigned char)((pu - url) << 2)))
+			wrong_url++;
+		ns = b64std_decode(in, 4, out, sizeof(out));
+		if (ns != (ps != NULL ? 3 : -1) || (ps != NULL &&
+		    out[0] != (unsigned char)((ps - std) << 2)))
+			wrong_std++;
+	}
+	is_int(wrong_url, 0, "base64url: each byte value decoded or refused");
+	is_int(wrong_std, 0, "base64: each byte value decoded or refused");
 	return tap_done();
 }
