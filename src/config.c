@@ -555,6 +555,20 @@ endpoint_path(struct parser *p, const char *name, const char *v, char **out)
 	for (i = 0; v[i] != '\0'; i++)
 		if (v[i] == '?' || v[i] == '#' || (unsigned char)v[i] > 0x7e)
 			return perr(p, "%s must be a plain path", name);
+	/*
+	 * These answer 200 without a token: never on a path where a web
+	 * server asks for decisions (the HTTP listener's /auth, the shipped
+	 * nginx auth locations) or metadata, or a proxy would allow all.
+	 */
+	if (strcmp(v, "/auth") == 0 || strncmp(v, "/_mcpauth", 9) == 0 ||
+	    strncmp(v, "/.well-known/", 13) == 0)
+		return perr(p, "%s %s is a path where decisions or metadata "
+		    "are asked for", name, v);
+	if ((p->cfg->metrics_path != NULL &&
+	    strcmp(p->cfg->metrics_path, v) == 0) ||
+	    (p->cfg->health_path != NULL &&
+	    strcmp(p->cfg->health_path, v) == 0))
+		return perr(p, "metrics_path and health_path must differ");
 	return str_set(out, v) == -1 ? oom(p) : 0;
 }
 

@@ -204,6 +204,15 @@ is "$("$MCPAUTH" check-config -c "$T/bad2.conf" 2>&1)" \
 printf 'health_path /h?x\n' > "$T/bad3.conf"
 is "$("$MCPAUTH" check-config -c "$T/bad3.conf" 2>&1)" \
 	"mcpauth: $T/bad3.conf:1: health_path must be a plain path" "config: a health_path with a query names its line"
+for bad in /auth /_mcpauth /_mcpauth_admin /.well-known/x; do
+	printf 'metrics_path %s\n' "$bad" > "$T/bad4.conf"
+	is "$("$MCPAUTH" check-config -c "$T/bad4.conf" 2>&1)" \
+		"mcpauth: $T/bad4.conf:1: metrics_path $bad is a path where decisions or metadata are asked for" \
+		"config: metrics_path $bad, which would answer 200 to a decision, is refused"
+done
+printf 'metrics_path /m\nhealth_path /m\n' > "$T/bad5.conf"
+is "$("$MCPAUTH" check-config -c "$T/bad5.conf" 2>&1)" \
+	"mcpauth: $T/bad5.conf:2: metrics_path and health_path must differ" "config: one path for both is refused"
 "$MCPAUTH" check-config -c "$T/m.conf" > "$T/printed" 2>&1
 is "$(grep '^log_format\|_path ' "$T/printed")" "log_format text
 metrics_path /metrics
