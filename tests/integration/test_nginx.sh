@@ -59,9 +59,15 @@ is "$(header WWW-Authenticate)" "Bearer resource_metadata=\"$MD_URL\", scope=\"m
 	"no token: the challenge byte for byte"
 is "$(header Content-Type) $(body)" 'application/json {"error":"unauthorized"}' \
 	"no token: JSON body"
-get "$NGINX/mcp" -H "Authorization: Bearer $(token 1000 mcp:tools "")"
+expired=$(token 1000 mcp:tools "")
+t0=$(date +%s)
+get "$NGINX/mcp" -H "Authorization: Bearer $expired"
+t1=$(date +%s)
 is "$(http_status)" 401 "expired: 401"
-is "$(header WWW-Authenticate)" "Bearer error=\"invalid_token\", scope=\"mcp:tools\", resource_metadata=\"$MD_URL\", error_description=\"token expired at 1000 (now $(date +%s), leeway 0)\"" \
+# "now" is mcpauth's clock: any second between t0 and t1 is right.
+now=$(header WWW-Authenticate | sed -n 's/.*(now \([0-9]*\), leeway.*/\1/p')
+[ -n "$now" ] && [ "$now" -ge "$t0" ] && [ "$now" -le "$t1" ] || now=$t0
+is "$(header WWW-Authenticate)" "Bearer error=\"invalid_token\", scope=\"mcp:tools\", resource_metadata=\"$MD_URL\", error_description=\"token expired at 1000 (now $now, leeway 0)\"" \
 	"expired: the challenge byte for byte"
 get "$NGINX/admin" -H "Authorization: Bearer $tok"
 is "$(http_status)" 403 "missing scope: 403"

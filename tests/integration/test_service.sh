@@ -244,28 +244,33 @@ printf 'issuer %s jwks=%s/jwks.json\ninsecure_http on\nresource https://a.exampl
 	"$ISSUER" "$ISSUER" > "$T/c.conf"
 start_mcpauth c "$T/c.conf" --http "unix:$T/c.http"
 wait_for test -S "$T/c.http" || { echo "# no HTTP socket"; exit 1; }
-short=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
-	"{\"iss\":\"$ISSUER\",\"aud\":\"https://a.example\",\"exp\":$(($(date +%s) + 2)),\"sub\":\"carol\",\"scope\":\"s1\"}")
-ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
+# cached: carol, valid for 10 minutes; short: dave, expiring in 3 s.
+cached=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
+	"{\"iss\":\"$ISSUER\",\"aud\":\"https://a.example\",\"exp\":$(($(date +%s) + 600)),\"sub\":\"carol\",\"scope\":\"s1\"}")
+ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $cached"
 is "$(status_of) $(header X-Auth-Subject)" "200 carol" "cache: first use decided in full"
-ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
+ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $cached"
 is "$(status_of) $(header X-Auth-Subject) $(header X-Auth-Scopes) $(header X-Auth-Audience)" \
 	"200 carol s1 https://a.example" "cache: a repeated token gets the same identity"
 is "$(grep -c 'sub="carol".* cache=hit ' "$T/c.log")" 1 "cache: the repeat was a hit"
-ask c responder MCPAUTH_RESOURCE=https://b.example "HTTP_AUTHORIZATION=Bearer $short"
+ask c responder MCPAUTH_RESOURCE=https://b.example "HTTP_AUTHORIZATION=Bearer $cached"
 is "$(status_of) $(header WWW-Authenticate | sed 's/.*error_description=//')" \
 	'401 "aud does not contain https://b.example"' \
 	"cache: keyed by policy, another location's audience is checked"
-forged=$(echo "$short" | cut -d. -f1,2).$(echo "$good" | cut -d. -f3)
+forged=$(echo "$cached" | cut -d. -f1,2).$(echo "$good" | cut -d. -f3)
 ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $forged"
 ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $forged"
 is "$(status_of) $(header WWW-Authenticate | sed 's/.*error_description=//')" \
 	'401 "signature verification failed"' "cache: a repeated forged signature is refused again"
 is "$(grep -c 'reason="signature verification failed" .* cache=hit ' "$T/c.log")" 1 \
 	"cache: the repeat was answered from the cache"
-ask c responder MCPAUTH_RESOURCE=https://a.example MCPAUTH_REQUIRED_SCOPES=s2 "HTTP_AUTHORIZATION=Bearer $short"
+ask c responder MCPAUTH_RESOURCE=https://a.example MCPAUTH_REQUIRED_SCOPES=s2 "HTTP_AUTHORIZATION=Bearer $cached"
 is "$(status_of)" 403 "cache: required scopes checked again on a hit"
-sleep 3	# let the 2 s token expire
+short=$("$MINT" sign "$T/k1.pem" RS256 '{"alg":"RS256","kid":"k1"}' \
+	"{\"iss\":\"$ISSUER\",\"aud\":\"https://a.example\",\"exp\":$(($(date +%s) + 3)),\"sub\":\"dave\",\"scope\":\"s1\"}")
+ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
+is "$(status_of) $(header X-Auth-Subject)" "200 dave" "cache: a token about to expire is allowed and cached"
+sleep 4	# let the 3 s token expire
 ask c responder MCPAUTH_RESOURCE=https://a.example "HTTP_AUTHORIZATION=Bearer $short"
 case "$(header WWW-Authenticate)" in *'error_description="token expired at'*) r=0 ;; *) r=1 ;; esac
 is "$(status_of)" 401 "cache: a cached token is refused once it expires"
