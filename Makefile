@@ -47,7 +47,7 @@ $(MINT): tests/tools/mint.c $(MINTOBJ)
 $(FCGI_CLIENT): tests/tools/fcgi_client.c | $(B)/obj
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDFLAGS_ALL)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/arena.h $(LIBOBJS) $(MINTOBJ) | $(B)/tests
+$(B)/tests/%: tests/unit/%.c tests/unit/*.h $(LIBOBJS) $(MINTOBJ) | $(B)/tests
 	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -Itests/unit -o $@ $< $(LIBOBJS) \
 		$(MINTOBJ) $(LDFLAGS_ALL) $(PKG_LIBS)
 

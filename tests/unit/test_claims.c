@@ -13,6 +13,7 @@
 #include "metadata.h"
 #include "tenant.h"
 #include "arena.h"
+#include "config_error.h"
 #include "tap.h"
 
 /* s with every ' turned into ", parsed. */
@@ -231,20 +232,6 @@ test_tenants(void)
 #define TPL "issuer https://login.example/{tenantid}/v2.0 jwks=k.json "
 #define RESLINE "resource https://m.example\n"
 
-static const char *
-error_of(const char *text)
-{
-	static char err[512];
-	struct config *c = config_parse(text, strlen(text), "/etc/m.conf",
-	    err, sizeof(err));
-
-	if (c != NULL) {
-		config_free(c);
-		return "parsed";
-	}
-	return err;
-}
-
 static const struct {
 	const char *name, *text, *error;
 } errors[] = {
@@ -447,7 +434,7 @@ main(void)
 	test_headers(p);
 	test_tenants();
 	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
-		is_str(error_of(errors[i].text), errors[i].error,
+		is_str(config_error_of(errors[i].text), errors[i].error,
 		    errors[i].name);
 	test_placement();
 	test_issuer_match();

@@ -8,26 +8,12 @@
 #include "alg.h"
 #include "config.h"
 #include "inconf.h"
+#include "config_error.h"
 #include "tap.h"
 
 #define OK_HEAD "issuer https://as.example jwks=keys.json\n"
 #define OFFLINE "offline_access: offline_access asks for refresh tokens " \
 	"and is never a resource requirement"
-
-/* The error config_parse gives for text, or "parsed". */
-static const char *
-error_of(const char *text)
-{
-	static char err[512];
-	struct config *c = config_parse(text, strlen(text), "/etc/m.conf",
-	    err, sizeof(err));
-
-	if (c != NULL) {
-		config_free(c);
-		return "parsed";
-	}
-	return err;
-}
 
 static const struct {
 	const char *name, *text, *error;
@@ -271,7 +257,7 @@ main(void)
 	FILE *f;
 
 	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
-		is_str(error_of(errors[i].text), errors[i].error,
+		is_str(config_error_of(errors[i].text), errors[i].error,
 		    errors[i].name);
 
 	/* A line longer than the limit. */
@@ -281,10 +267,10 @@ main(void)
 	big[CONFIG_MAX_LINE + 10] = '\0';
 	snprintf(err, sizeof(err), "/etc/m.conf:1: line longer than %d bytes",
 	    CONFIG_MAX_LINE);
-	is_str(error_of(big), err, "line too long");
+	is_str(config_error_of(big), err, "line too long");
 	free(big);
 
-	is_str(error_of("issuer https://a.example jwks=k\r\n"
+	is_str(config_error_of("issuer https://a.example jwks=k\r\n"
 	    "resource https://m.example  # trailing comment\r\n"), "parsed",
 	    "CRLF and trailing comments");
 
@@ -392,7 +378,7 @@ main(void)
 			config_free(c);
 		}
 	}
-	is_str(error_of(""), "/etc/m.conf: no issuer configured",
+	is_str(config_error_of(""), "/etc/m.conf: no issuer configured",
 	    "empty file");
 	c = config_load("/nonexistent/m.conf", err, sizeof(err));
 	ok(c == NULL, "missing file refused");
