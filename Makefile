@@ -76,12 +76,12 @@ fuzz: deps
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" fuzzers
 	sh scripts/fuzz.sh $(FUZZ_SECONDS) build/fuzz
 
-$(B)/bench_verify: tests/bench/bench_verify.c $(LIBOBJS) $(MINTOBJ)
-	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -o $@ $< $(LIBOBJS) $(MINTOBJ) \
+$(B)/bench_verify: tests/bench/bench_verify.c tests/bench/cputime.h $(LIBOBJS) $(MINTOBJ)
+	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -Itests/bench -o $@ $< $(LIBOBJS) $(MINTOBJ) \
 		$(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(B)/bench_ops: tests/bench/bench_ops.c $(LIBOBJS) $(MINTOBJ)
-	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -o $@ $< $(LIBOBJS) $(MINTOBJ) \
+$(B)/bench_ops: tests/bench/bench_ops.c tests/bench/cputime.h $(LIBOBJS) $(MINTOBJ)
+	$(CC) $(CFLAGS_ALL) -Isrc -Itests/lib -Itests/bench -o $@ $< $(LIBOBJS) $(MINTOBJ) \
 		$(LDFLAGS_ALL) $(PKG_LIBS)
 
 $(B)/obj $(B)/tests:

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "metrics.h"
 #include "mint.h"
+#include "cputime.h"
 #include "response.h"
 #include "service.h"
 #include "state.h"
@@ -45,23 +46,6 @@ param(const struct request *r, const char *name)
 		if (strcmp(params[i][0], name) == 0)
 			return params[i][1];
 	return NULL;
-}
-
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* Microseconds per allowed decision over N of them, or -1. */

@@ -19,6 +19,7 @@
 #include "jwks.h"
 #include "keystore.h"
 #include "mint.h"
+#include "cputime.h"
 
 #define NTOKENS 64
 #define ROUNDS 5
@@ -40,23 +41,6 @@ struct token {
 	unsigned char sig[1024];	/* DER for ECDSA, as OpenSSL wants */
 	size_t siglen;
 };
-
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* The JWS signature of t in the form EVP_DigestVerify takes. */
 static void
